@@ -1,0 +1,3 @@
+from familyprivacy.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Notices as structured content: loading, checking, localising and rendering. Qt-free."""

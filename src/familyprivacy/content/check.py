@@ -1,0 +1,140 @@
+"""``familyprivacy check``: is every notice valid, complete, verbatim and plain?
+
+Invalid content or a plain section that misses its readability targets fails
+the check; gaps in a council's own notice are reported, not failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from familyprivacy.content import readability
+from familyprivacy.content.loader import ContentError, load_notices
+from familyprivacy.content.model import Notice
+from familyprivacy.content.topics import ICO_CHECKLIST
+from familyprivacy.content.verbatim import check_verbatim
+
+COVERED, STATED_MISSING, NOT_COVERED = "covered", "stated missing in source", "NOT COVERED"
+
+
+@dataclass
+class NoticeReport:
+    notice_id: str
+    file: str
+    checklist: dict[str, str] = field(default_factory=dict)
+    verbatim: list[str] = field(default_factory=list)
+    source_sentences: int = 0
+    readability: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[str]:
+        out = list(self.verbatim)
+        for part, r in self.readability.items():
+            out += [f"{part}: {p}" for p in r["problems"]]
+        return out
+
+
+@dataclass
+class Report:
+    errors: list[ContentError] = field(default_factory=list)
+    notices: list[NoticeReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(n.failures for n in self.notices)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "errors": [{"file": e.file, "line": e.line, "key": e.key, "message": e.message}
+                       for e in self.errors],
+            "notices": [
+                {"id": n.notice_id, "file": n.file, "checklist": n.checklist,
+                 "source_sentences": n.source_sentences, "verbatim_problems": n.verbatim,
+                 "readability": n.readability, "gaps": n.gaps, "failures": n.failures}
+                for n in self.notices
+            ],
+        }
+
+
+def checklist(notice: Notice) -> dict[str, str]:
+    covered = {item for s in notice.sections for item in s.covers}
+    stated = {g.item for g in notice.gaps}
+    return {c.id: COVERED if c.id in covered else STATED_MISSING if c.id in stated else NOT_COVERED
+            for c in ICO_CHECKLIST}
+
+
+def _score(text: str, terms: tuple[str, ...]) -> dict[str, Any]:
+    s = readability.score(text, terms)
+    return {"sentences": s.sentences, "words": s.words, "average_words": round(s.average_words, 1),
+            "longest": s.longest, "flesch": round(s.flesch, 1), "problems": s.problems()}
+
+
+def check_notice(notice: Notice) -> NoticeReport:
+    report = NoticeReport(notice.id, str(notice.path or ""))
+    report.checklist = checklist(notice)
+    source = notice.source_path
+    if source is None or not source.is_file():
+        report.verbatim = [f"source text {notice.source_file!r} is missing beside the notice"]
+    else:
+        try:
+            text = source.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            report.verbatim = [f"source text {notice.source_file!r} cannot be read: {exc}"]
+        else:
+            v = check_verbatim(notice, text)
+            report.verbatim = v.problems()
+            report.source_sentences = v.source_sentences
+    terms = tuple(g.term for g in notice.glossary)
+    for s in notice.sections:
+        report.readability[f"section {s.id}"] = _score(s.plain, terms)
+    for c in notice.choices:
+        plain = "\n\n".join((c.explanation, c.if_yes, c.if_no, c.withdraw))
+        report.readability[f"choice {c.id}"] = _score(plain, terms)
+    for g in notice.glossary:
+        report.readability[f"glossary {g.term}"] = _score(g.meaning, ())
+    report.gaps = [f"{g.item}: {g.note}" for g in notice.gaps]
+    return report
+
+
+def run_check(paths: list[Path]) -> Report:
+    loaded = load_notices(paths)
+    report = Report(errors=list(loaded.errors))
+    if not loaded.notices and not loaded.errors:
+        where = ", ".join(str(p) for p in paths)
+        report.errors.append(ContentError(where, "no notice files (*.toml) found"))
+    report.notices = [check_notice(n) for n in loaded.notices]
+    return report
+
+
+def format_report(report: Report) -> str:
+    lines: list[str] = []
+    for e in report.errors:
+        lines.append(f"ERROR {e}")
+    for n in report.notices:
+        lines.append("")
+        lines.append(f"== {n.notice_id}  ({n.file})")
+        lines.append(f"   verbatim: {n.source_sentences} source sentences, "
+                     + ("all kept word for word, once each" if not n.verbatim
+                        else f"{len(n.verbatim)} problem(s)"))
+        lines.append("   ICO checklist:")
+        width = max(len(c.title) for c in ICO_CHECKLIST)
+        for c in ICO_CHECKLIST:
+            lines.append(f"     {c.title:<{width}}  {n.checklist[c.id]}")
+        flesch = [r["flesch"] for r in n.readability.values()]
+        avg = [r["average_words"] for r in n.readability.values()]
+        if flesch:
+            lines.append(f"   plain language: {len(flesch)} parts, Flesch {min(flesch):.0f}-"
+                         f"{max(flesch):.0f}, average sentence {min(avg):.1f}-{max(avg):.1f} words")
+        for gap in n.gaps:
+            lines.append(f"   gap in the source: {gap}")
+        for failure in n.failures:
+            lines.append(f"   FAIL {failure}")
+    lines.append("")
+    failed = len(report.errors) + sum(1 for n in report.notices if n.failures)
+    lines.append(f"{len(report.notices)} notice(s) loaded, {len(report.errors)} file error(s), "
+                 f"{failed} failing. " + ("OK" if report.ok else "FAILED"))
+    return "\n".join(lines)

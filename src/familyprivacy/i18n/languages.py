@@ -1,0 +1,111 @@
+"""The languages the app offers, each named in its own script (from CLDR via Babel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
+from familyprivacy.i18n.pseudo import PSEUDO_LOCALES
+
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Thaa", "Syrc", "Nkoo"})
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # gettext / folder code, e.g. "pa" or "ckb"
+    babel: str  # Babel locale identifier, e.g. "pa_Guru"
+    script: str  # ISO 15924
+    native_name: str
+    english_name: str
+
+    @property
+    def rtl(self) -> bool:
+        return self.script in RTL_SCRIPTS
+
+
+# England's largest main languages after English (Census 2021), then languages of
+# families who arrived recently. Order: English first, then as PRODUCT.md lists them.
+_CODES: tuple[tuple[str, str, str], ...] = (
+    ("en", "en_GB", "Latn"),
+    ("pl", "pl", "Latn"),
+    ("ro", "ro", "Latn"),
+    ("pa", "pa_Guru", "Guru"),
+    ("ur", "ur", "Arab"),
+    ("pt", "pt_PT", "Latn"),
+    ("es", "es", "Latn"),
+    ("ar", "ar", "Arab"),
+    ("bn", "bn", "Beng"),
+    ("gu", "gu", "Gujr"),
+    ("it", "it", "Latn"),
+    ("lt", "lt", "Latn"),
+    ("uk", "uk", "Cyrl"),
+    ("fa", "fa", "Arab"),
+    ("ps", "ps", "Arab"),
+    ("ckb", "ckb", "Arab"),
+    ("ti", "ti", "Ethi"),
+    ("so", "so", "Latn"),
+)
+
+
+# The names UK councils and the Census use, where CLDR's English differs.
+_ENGLISH_NAMES = {
+    "pa_Guru": "Panjabi",
+    "bn": "Bengali",
+    "fa": "Farsi",
+    "ckb": "Kurdish (Sorani)",
+}
+
+
+def _names(babel_id: str) -> tuple[str, str]:
+    try:
+        locale = Locale.parse(babel_id)
+    except (UnknownLocaleError, ValueError):
+        return babel_id, babel_id
+    # The language's own name, without a region, in its own script.
+    native = locale.get_language_name(locale) or babel_id
+    english = locale.get_language_name(Locale("en")) or babel_id
+    # A name standing alone in a list starts with a capital, as language pickers do.
+    native = native[:1].upper() + native[1:]
+    return native, _ENGLISH_NAMES.get(babel_id, english)
+
+
+@lru_cache(maxsize=1)
+def all_languages() -> tuple[Language, ...]:
+    result = []
+    for code, babel_id, script in _CODES:
+        native, english = _names(babel_id)
+        result.append(Language(code, babel_id, script, native, english))
+    return tuple(result)
+
+
+def pseudo_languages() -> tuple[Language, ...]:
+    return (
+        Language("en-XA", "en_GB", "Latn", "Ƥšéûðö (long)", "Pseudo, long"),
+        Language("ar-XB", "ar", "Arab", "Pseudo RTL", "Pseudo, right to left"),
+    )
+
+
+def get(code: str) -> Language:
+    for lang in all_languages() + pseudo_languages():
+        if lang.code == code:
+            return lang
+    raise KeyError(code)
+
+
+def is_rtl(code: str) -> bool:
+    try:
+        return get(code).rtl
+    except KeyError:
+        return False
+
+
+def babel_locale(code: str) -> Locale:
+    try:
+        return Locale.parse(get(code).babel)
+    except KeyError:
+        return Locale.parse("en_GB")
+
+
+assert set(PSEUDO_LOCALES) == {p.code for p in pseudo_languages()}

@@ -1,0 +1,1 @@
+"""The Qt Widgets interface: it adapts the core, never the reverse."""

@@ -1,0 +1,105 @@
+"""The loader's good and bad paths: one clear message, the other notices still load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from familyprivacy.content.check import check_notice, run_check
+from familyprivacy.content.loader import MAX_FILE_BYTES, load_notices
+from tests.notice_factory import notice_toml, write_notice
+
+
+def test_good_notice_loads_with_topics_in_order(tmp_path: Path) -> None:
+    write_notice(tmp_path)
+    result = load_notices([tmp_path])
+    assert result.errors == []
+    (notice,) = result.notices
+    assert notice.id == "example/test"
+    assert notice.sections[0].topic == "who-we-are"
+    assert notice.council.name == "Example Council"
+
+
+def test_good_notice_is_verbatim(tmp_path: Path) -> None:
+    write_notice(tmp_path)
+    report = check_notice(load_notices([tmp_path]).notices[0])
+    assert report.verbatim == []
+    assert report.source_sentences == 5
+    assert report.checklist["controller"] == "covered"
+    assert report.checklist["dpo"] == "stated missing in source"
+    assert report.checklist["retention"] == "NOT COVERED"
+
+
+def test_altered_official_wording_is_caught(tmp_path: Path) -> None:
+    write_notice(tmp_path, text=notice_toml(official_first="Example Council is a data controller."))
+    report = check_notice(load_notices([tmp_path]).notices[0])
+    problems = "\n".join(report.verbatim)
+    assert "not in the source" in problems
+    assert "source line 2" in problems
+
+
+def test_sentence_in_two_sections_is_caught(tmp_path: Path) -> None:
+    text = notice_toml().replace(
+        'official = """"""', 'official = """Example Council is the data controller."""', 1)
+    write_notice(tmp_path, text=text)
+    report = check_notice(load_notices([tmp_path]).notices[0])
+    assert any("more than one section" in p for p in report.verbatim)
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        (lambda t: t.replace('topic = "keeping-it-safe"', 'topic = "secrets"'), "unknown topic"),
+        (lambda t: t.replace('id = "your-rights"', 'id = "who-we-are"'), "duplicate section id"),
+        (lambda t: t.replace("schema = 1", 'schema = "1"'), "must be 1"),
+        (lambda t: t.replace('name = "Example Council"\n', ""), "required key is missing"),
+        (lambda t: t.replace('title = "Test notice"', "title = 7"), "must be text"),
+        (lambda t: t.replace("We help you.", "We help you.<script>alert(1)</script>", 1),
+         "HTML or script"),
+        (lambda t: t.replace("[council]", "[council"), "not valid TOML"),
+        (lambda t: t.replace('plain = "We are', 'plian = "We are', 1), "unknown key"),
+    ],
+)
+def test_broken_file_gives_one_clear_message_and_others_load(
+    tmp_path: Path, mutation, expected: str  # type: ignore[no-untyped-def]
+) -> None:
+    write_notice(tmp_path / "good")
+    write_notice(tmp_path / "bad", text=mutation(notice_toml("example/broken")))
+    result = load_notices([tmp_path])
+    assert [n.id for n in result.notices] == ["example/test"]
+    (error,) = result.errors
+    assert expected in error.message
+    assert error.file.endswith("bad/test.toml")
+
+
+def test_error_names_line_and_key(tmp_path: Path) -> None:
+    text = notice_toml().replace('topic = "keeping-it-safe"', 'topic = "secrets"')
+    write_notice(tmp_path, text=text)
+    (error,) = load_notices([tmp_path]).errors
+    assert error.key == "section[6].topic"
+    assert error.line is not None
+    assert 'topic = "secrets"' in text.splitlines()[error.line - 1]
+
+
+def test_not_utf8_and_too_large(tmp_path: Path) -> None:
+    write_notice(tmp_path / "a", text="")
+    (tmp_path / "a" / "test.toml").write_bytes(b'schema = 1\ntitle = "caf\xe9"\n')
+    write_notice(tmp_path / "b")
+    (tmp_path / "b" / "test.toml").write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    errors = {Path(e.file).parent.name: e for e in load_notices([tmp_path]).errors}
+    assert "not UTF-8" in errors["a"].message and errors["a"].line == 2
+    assert "at most" in errors["b"].message
+
+
+def test_duplicate_notice_id_across_files(tmp_path: Path) -> None:
+    write_notice(tmp_path / "a")
+    write_notice(tmp_path / "b")
+    result = load_notices([tmp_path])
+    assert len(result.notices) == 1
+    assert "duplicate notice id" in result.errors[0].message
+
+
+def test_check_fails_on_broken_content(tmp_path: Path) -> None:
+    write_notice(tmp_path, text=notice_toml().replace("[council]", "[council"))
+    assert not run_check([tmp_path]).ok

@@ -1,0 +1,18 @@
+#!/bin/sh
+# The system libraries Qt needs to run (offscreen or on a screen), installed
+# with Debian's apt when they are missing and we are allowed to. Elsewhere
+# (Windows, macOS, a non-root Linux user) it only says what it would need.
+set -e
+PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig"
+command -v dpkg-query >/dev/null 2>&1 || exit 0
+missing=""
+for p in $PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system libraries Qt needs:$missing"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+else
+  echo "Qt may need these system packages:$missing (install them with your package manager)"
+fi
