@@ -39,3 +39,20 @@ bench: install
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Translations: .po files are the source of truth; .mo files are built.
+LANGS ?= pl ro pa ur pt es ar bn
+BABEL := $(VENV)/bin/pybabel
+.PHONY: pot po
+pot: install
+	$(BABEL) extract -F translations/babel-ui.cfg -k N_ -k _ -k ngettext:1,2 -k pgettext:1c,2 \
+		--add-comments=Translators: --sort-by-file --no-wrap --project=FamilyPrivacy \
+		-o translations/familyprivacy.pot .
+	$(BABEL) extract -F translations/babel-content.cfg --sort-by-file --no-wrap \
+		--project=FamilyPrivacy -o translations/content.pot .
+po: pot
+	for l in $(LANGS); do for d in familyprivacy content; do \
+		if [ -f translations/$$l/LC_MESSAGES/$$d.po ]; then \
+			$(BABEL) update -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap --ignore-obsolete; \
+		else $(BABEL) init -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap; fi; \
+	done; done

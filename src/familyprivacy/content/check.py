@@ -15,6 +15,8 @@ from familyprivacy.content.loader import ContentError, load_notices
 from familyprivacy.content.model import Notice
 from familyprivacy.content.topics import ICO_CHECKLIST
 from familyprivacy.content.verbatim import check_verbatim
+from familyprivacy.i18n import catalogs
+from familyprivacy.i18n.coverage import Coverage, coverage_table, translated_languages
 
 COVERED, STATED_MISSING, NOT_COVERED = "covered", "stated missing in source", "NOT COVERED"
 
@@ -41,10 +43,14 @@ class NoticeReport:
 class Report:
     errors: list[ContentError] = field(default_factory=list)
     notices: list[NoticeReport] = field(default_factory=list)
+    translations: dict[str, dict[str, Coverage]] = field(default_factory=dict)
+    translation_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not any(n.failures for n in self.notices)
+        return not self.errors and not any(n.failures for n in self.notices) and not any(
+            c.rejected for row in self.translations.values() for c in row.values()
+        ) and not self.translation_problems
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +63,14 @@ class Report:
                  "readability": n.readability, "gaps": n.gaps, "failures": n.failures}
                 for n in self.notices
             ],
+            "translations": {
+                lang: {part: {"total": c.total, "translated": c.translated, "reviewed": c.reviewed,
+                              "percent": round(c.percent, 1), "stale": c.stale,
+                              "rejected": c.rejected, "missing": c.missing}
+                       for part, c in row.items()}
+                for lang, row in self.translations.items()
+            },
+            "translation_problems": self.translation_problems,
         }
 
 
@@ -107,7 +121,41 @@ def run_check(paths: list[Path]) -> Report:
         where = ", ".join(str(p) for p in paths)
         report.errors.append(ContentError(where, "no notice files (*.toml) found"))
     report.notices = [check_notice(n) for n in loaded.notices]
+    languages = translated_languages()
+    catalogs().reload()
+    report.translations = coverage_table(loaded.notices, languages)
+    report.translation_problems = [f"{p.language}: {p}" for p in catalogs().problems
+                                   if "translation rejected" not in p.message]
     return report
+
+
+def format_translations(report: Report) -> list[str]:
+    if not report.translations:
+        return []
+    parts = ["interface"] + [n.notice_id for n in report.notices]
+    short = {p: p.split("/")[-1][:18] if p != "interface" else "interface" for p in parts}
+    lines = ["", "Translations (% of strings a family sees in the language; the rest in English):"]
+    lines.append("  lang  " + "".join(f"{short[p]:>20}" for p in parts))
+    for lang, row in report.translations.items():
+        cells = []
+        for p in parts:
+            c = row[p]
+            flag = ("*" if c.stale else "") + ("!" if c.rejected else "")
+            cells.append(f"{c.percent:>6.1f}% {c.translated:>4}/{c.total:<4}{flag:<2}")
+        lines.append(f"  {lang:<5} " + "".join(f"{cell:>20}" for cell in cells))
+    lines.append("  * stale entries (English changed; shown in English)   ! rejected entries")
+    for lang, row in report.translations.items():
+        for p, c in row.items():
+            for what, items in (("stale", c.stale), ("REJECTED", c.rejected)):
+                for item in items[:5]:
+                    lines.append(f"  {lang} {p}: {what}: {item}")
+                if len(items) > 5:
+                    lines.append(f"  {lang} {p}: {what}: ... and {len(items) - 5} more")
+    reviewed = sum(c.reviewed for row in report.translations.values() for c in row.values())
+    lines.append(f"  reviewed by a qualified translator: {reviewed} entries; the rest are drafts")
+    for problem in report.translation_problems:
+        lines.append(f"ERROR translation file: {problem}")
+    return lines
 
 
 def format_report(report: Report) -> str:
@@ -133,6 +181,7 @@ def format_report(report: Report) -> str:
             lines.append(f"   gap in the source: {gap}")
         for failure in n.failures:
             lines.append(f"   FAIL {failure}")
+    lines.extend(format_translations(report))
     lines.append("")
     failed = len(report.errors) + sum(1 for n in report.notices if n.failures)
     lines.append(f"{len(report.notices)} notice(s) loaded, {len(report.errors)} file error(s), "

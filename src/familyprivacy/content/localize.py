@@ -13,6 +13,7 @@ from typing import Any
 
 from familyprivacy.content.fingerprint import fingerprint
 from familyprivacy.content.model import Choice, Notice
+from familyprivacy.content.strings import ContentString
 from familyprivacy.content.topics import TOPIC_BY_ID
 from familyprivacy.i18n import catalogs
 
@@ -28,15 +29,11 @@ class Text:
         return self.status in ("stale", "missing", "rejected")
 
 
-def context(notice_id: str, part: str, field: str) -> str:
-    """The msgctxt of one content string: ``notice|part|field``."""
-    return f"{notice_id}|{part}|{field}"
-
-
 def _t(notice: Notice, part: str, field: str, english: str, lang: str) -> Text:
     if not english:
         return Text("", lang if lang != "en" else "en", "source")
-    found = catalogs().lookup("content", english, context(notice.id, part, field), lang)
+    found = catalogs().lookup("content", english, ContentString(part, field, english, "").context(
+        notice.id), lang)
     return Text(found.text, found.language, found.status)
 
 

@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
 from familyprivacy import paths
-from familyprivacy.i18n.compile import compile_po
+from familyprivacy.i18n.compile import compile_po, plural_rule
 from familyprivacy.i18n.pseudo import PSEUDO_LOCALES, pseudo_translate
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f" (entry {self.entry!r})" if self.entry else ""
+        if "/" not in self.file:
+            return f"translations/{self.language}/{self.file}: {self.message}{where}"
         return f"{self.file}: {self.message}{where}"
 
 
@@ -101,7 +103,7 @@ class Catalogs:
         try:
             mo = self._mo_path(lang, domain)
         except Exception as exc:  # a broken .po must not take the app down
-            self._problem(lang, f"{domain}.po", f"cannot be read: {type(exc).__name__}: {exc}")
+            self._problem(lang, f"translations/{lang}/LC_MESSAGES/{domain}.po", f"cannot be used, English is shown: {exc}")
             return result
         if mo is None:
             return result
@@ -110,8 +112,7 @@ class Catalogs:
                 raise ValueError(f"larger than {MAX_CATALOG_BYTES} bytes")
             with mo.open("rb") as fh:
                 catalog: Catalog = read_mo(fh)
-            plural_expr = catalog.plural_expr
-            result.plural = gettext.c2py(plural_expr)
+            result.plural = gettext.c2py(plural_rule(lang)[1])
         except Exception as exc:
             self._problem(lang, mo.name, f"is corrupt or unsafe, English is shown: {exc}")
             return result
@@ -128,7 +129,10 @@ class Catalogs:
                                     else (message.id,))]
             strings = [str(t) for t in (message.string if isinstance(message.string, (tuple, list))
                                         else (message.string,))]
-            key = f"{message.context}\x04{ids[0]}" if message.context else ids[0]
+            context = message.context
+            if isinstance(context, bytes):  # Babel's .mo reader leaves the context undecoded
+                context = context.decode("utf-8")
+            key = f"{context}\x04{ids[0]}" if context else ids[0]
             english = ids[-1]
             reason = next((r for t in strings if t and (r := mismatch(english, t))), None)
             if reason:
@@ -171,7 +175,9 @@ class Catalogs:
         key = f"{context}\x04{message}" if context else message
         status = dom.status.get(key, "missing")
         found = dom.messages.get(key)
-        if status == "stale" or not isinstance(found, str) or not found:
+        if isinstance(found, tuple):  # a plural entry: its singular form stands for it
+            found = found[0]
+        if status == "stale" or not found:
             return Lookup(message, "en", "stale" if status == "stale" else
                           ("rejected" if status == "rejected" else "missing"))
         return Lookup(found, lang, status)

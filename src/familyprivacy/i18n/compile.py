@@ -8,11 +8,15 @@ use into the cache directory.
 
 from __future__ import annotations
 
+import gettext
+import io
 import json
+import re
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 REVIEWED_MARK = "reviewed"
@@ -42,10 +46,63 @@ def status_index(catalog: Catalog) -> dict[str, str]:
     return index
 
 
-def compile_po(po_path: Path, mo_path: Path) -> None:
-    """Write ``mo_path`` and ``mo_path`` + ``.status.json`` from ``po_path``."""
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, abort_invalid=False)
+def plural_rule(lang: str) -> tuple[int, str]:
+    """(number of forms, C expression) from Babel's plural table, built from CLDR."""
+    rule = get_plural(lang.replace("-", "_"))
+    return rule.num_plurals, rule.plural_expr
+
+
+_PO_LINE = re.compile(
+    r'^(?:#.*|\s*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+"(?:[^"\\]|\\.)*"\s*'
+    r'|"(?:[^"\\]|\\.)*"\s*)$'
+)
+
+
+def lint_po(text: str) -> None:
+    """Babel's reader forgives truncation; a translator's file must not be half read."""
+    last = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not _PO_LINE.match(line):
+            raise ValueError(f"line {number} is not valid .po syntax (truncated or damaged?)")
+        if line.startswith("msg"):
+            last = line.split()[0]
+    if last and not last.startswith("msgstr"):
+        raise ValueError("the file ends in the middle of an entry (truncated?)")
+
+
+def check_plural_header(text: str, lang: str) -> None:
+    """The catalog's Plural-Forms must be safe to read and agree with CLDR's count of forms."""
+    found = re.search(r'"Plural-Forms:\s*((?:[^"\\]|\\[^n])*)', text)
+    if not found:
+        return
+    header = found.group(1)
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", header)
+    if not match:
+        raise ValueError("its Plural-Forms header is not of the form 'nplurals=N; plural=EXPR;'")
+    try:
+        gettext.c2py(match.group(2))
+    except (ValueError, SyntaxError, RecursionError):
+        raise ValueError("its Plural-Forms expression is not a valid plural rule") from None
+    expected, _ = plural_rule(lang)
+    if int(match.group(1)) != expected:
+        raise ValueError(f"its Plural-Forms has {match.group(1)} forms; {lang} has {expected} (CLDR)")
+
+
+def compile_po(po_path: Path, mo_path: Path, lang: str | None = None) -> None:
+    """Write ``mo_path`` and ``mo_path`` + ``.status.json`` from ``po_path``.
+
+    Raises on a truncated, mis-encoded or otherwise invalid catalog, or an unsafe plural rule.
+    """
+    lang = lang or po_path.parent.parent.name
+    raw = po_path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValueError(f"line {line} is not UTF-8 (save the catalog as UTF-8)") from None
+    lint_po(text)
+    check_plural_header(text, lang)
+    catalog = read_po(io.BytesIO(raw), abort_invalid=True)
     mo_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = mo_path.with_suffix(".mo.tmp")
     with tmp.open("wb") as fh:
