@@ -103,7 +103,8 @@ class Catalogs:
         try:
             mo = self._mo_path(lang, domain)
         except Exception as exc:  # a broken .po must not take the app down
-            self._problem(lang, f"translations/{lang}/LC_MESSAGES/{domain}.po", f"cannot be used, English is shown: {exc}")
+            self._problem(lang, f"translations/{lang}/LC_MESSAGES/{domain}.po",
+                          f"cannot be used, English is shown: {exc}")
             return result
         if mo is None:
             return result
