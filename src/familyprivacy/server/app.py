@@ -1,0 +1,173 @@
+"""The inbox over HTTP: enrol, push, export (FHIR R5 and CSV), and mark decisions actioned.
+
+Handlers read the body with a hard size cap, then run the database work in a
+thread, so a slow disk never stalls other requests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from familyprivacy.server import db, export
+from familyprivacy.server.ingest import Refused, enrol, push
+from familyprivacy.server.tokens import digest
+
+log = logging.getLogger("familyprivacy.server")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body_bytes: int = 8 * 1024 * 1024
+    max_events: int = 1000
+    rate_limit: int = 120  # pushes per device per window
+    window_seconds: int = 60
+
+
+def _refuse(status: int, reason: str) -> JSONResponse:
+    return JSONResponse({"error": reason}, status_code=status)
+
+
+def _bad_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+async def _read_json(request: Request, limit: int) -> Any:
+    length = request.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > limit):
+        raise Refused(413, f"the request is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused(413, f"the request is larger than {limit} bytes")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks), parse_constant=_bad_constant)
+    except (ValueError, RecursionError):
+        raise Refused(400, "the request body is not valid JSON") from None
+
+
+def _bearer(request: Request) -> str:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Refused(401, "a bearer token is required")
+    return token.strip()
+
+
+def _team(engine: Engine, token: str) -> str:
+    t = db.team_tokens.c
+    with engine.connect() as conn:
+        row = conn.execute(select(t.name, t.revoked_at).where(t.token_hash == digest(token))).first()
+    if row is None:
+        raise Refused(401, "unknown team token")
+    if row.revoked_at is not None:
+        raise Refused(403, "this team token has been revoked")
+    return str(row.name)
+
+
+Handler = Callable[[Request], Any]
+
+
+def _guard(kind: str, handler: Handler) -> Handler:
+    """Turn a refusal into its status code and a log line with no personal data."""
+    async def wrapped(request: Request) -> Response:
+        try:
+            response: Response = await handler(request)
+            return response
+        except Refused as exc:
+            log.warning("%s refused: %s %s", kind, exc.status, exc.reason)
+            return _refuse(exc.status, exc.reason)
+    return wrapped
+
+
+def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
+    lim = limits or Limits()
+
+    async def health(request: Request) -> Response:
+        def ping() -> None:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        await run_in_threadpool(ping)
+        return JSONResponse({"ok": True})
+
+    async def enrol_device(request: Request) -> Response:
+        data = await _read_json(request, 64 * 1024)
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in
+                                                 ("code", "device_id", "public_key")):
+            raise Refused(400, "enrolment needs code, device_id and public_key as text")
+        label = data.get("label") if isinstance(data.get("label"), str) else ""
+        token = await run_in_threadpool(enrol, engine, data["code"], data["device_id"],
+                                        data["public_key"], str(label))
+        return JSONResponse({"device_token": token}, status_code=201)
+
+    async def push_events(request: Request) -> Response:
+        token = _bearer(request)
+        data = await _read_json(request, lim.max_body_bytes)
+        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+            raise Refused(400, "a push is an object with a list of events")
+        if len(data["events"]) > lim.max_events:
+            raise Refused(413, f"a batch holds at most {lim.max_events} events")
+        results = await run_in_threadpool(push, engine, token, data["events"], rate_limit=lim.rate_limit,
+                                          window_seconds=lim.window_seconds)
+        outcomes = {r.outcome for r in results}
+        status = 409 if "conflict" in outcomes else 422 if "invalid" in outcomes else 200
+        return JSONResponse({"results": [r.to_json() for r in results]}, status_code=status)
+
+    async def export_records(request: Request) -> Response:
+        fmt = request.path_params["fmt"]
+        if fmt not in ("fhir", "csv"):
+            raise Refused(404, "export is consents.fhir or consents.csv")
+        await run_in_threadpool(_team, engine, _bearer(request))
+        try:
+            filters = export.Filters.parse(dict(request.query_params))
+        except export.FilterError as exc:
+            raise Refused(400, str(exc)) from None
+        records = await run_in_threadpool(export.query, engine, filters)
+        if fmt == "csv":
+            return Response(export.to_csv(records), media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": "attachment; filename=consents.csv"})
+        return JSONResponse(export.to_fhir(records), media_type="application/fhir+json")
+
+    async def actioned(request: Request) -> Response:
+        name = await run_in_threadpool(_team, engine, _bearer(request))
+        data = await _read_json(request, 1024 * 1024)
+        ids = data.get("event_ids") if isinstance(data, dict) else None
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 10_000:
+            raise Refused(400, "event_ids must be a list of event ids")
+        done, unknown = await run_in_threadpool(export.mark_actioned, engine, ids, name)
+        return JSONResponse({"actioned": done, "unknown": unknown}, status_code=200 if not unknown else 404)
+
+    routes = [
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/enrol", _guard("enrolment", enrol_device), methods=["POST"]),
+        Route("/v1/events", _guard("push", push_events), methods=["POST"]),
+        Route("/v1/export/consents.{fmt:str}", _guard("export", export_records), methods=["GET"]),
+        Route("/v1/actions", _guard("action", actioned), methods=["POST"]),
+    ]
+    return Starlette(routes=routes)
+
+
+def app_from_env() -> Starlette:
+    """The factory uvicorn's workers call: settings come from the environment, not process memory."""
+    url = os.environ.get("FAMILYPRIVACY_SERVER_DB", "sqlite:///familyprivacy-inbox.db")
+    limits = Limits(
+        max_body_bytes=int(os.environ.get("FAMILYPRIVACY_SERVER_MAX_BODY", Limits.max_body_bytes)),
+        max_events=int(os.environ.get("FAMILYPRIVACY_SERVER_MAX_EVENTS", Limits.max_events)),
+        rate_limit=int(os.environ.get("FAMILYPRIVACY_SERVER_RATE_LIMIT", Limits.rate_limit)),
+        window_seconds=int(os.environ.get("FAMILYPRIVACY_SERVER_RATE_WINDOW", Limits.window_seconds)),
+    )
+    return create_app(db.make_engine(url), limits)

@@ -1,0 +1,105 @@
+"""familyprivacy-server: run the consent inbox and administer its devices and team tokens.
+
+The database URL comes from --db or FAMILYPRIVACY_SERVER_DB; without either,
+a SQLite file ``familyprivacy-inbox.db`` in the current folder (one team, no
+set-up). A council gives a PostgreSQL URL: postgresql+psycopg://user@host/db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+DEFAULT_DB = "sqlite:///familyprivacy-inbox.db"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="familyprivacy-server", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=os.environ.get("FAMILYPRIVACY_SERVER_DB", DEFAULT_DB),
+                        help="database URL (default: %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the inbox")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--workers", type=int, default=1, help="server processes sharing the database")
+    serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the schema first")
+    serve.add_argument("--rate-limit", type=int, help="pushes per device per window (default 120)")
+    serve.add_argument("--rate-window", type=int, help="rate window in seconds (default 60)")
+    serve.add_argument("--max-body", type=int, help="largest request in bytes (default 8 MiB)")
+    serve.add_argument("--max-events", type=int, help="most events in one batch (default 1000)")
+    sub.add_parser("migrate", help="upgrade the database schema to the newest version")
+    devices = sub.add_parser("devices", help="enrol, list and revoke laptops")
+    dsub = devices.add_subparsers(dest="action", required=True)
+    add = dsub.add_parser("add", help="create a one-time enrolment code for a laptop")
+    add.add_argument("--label", default="", help="a note for administrators, not a person's name")
+    add.add_argument("--valid-hours", type=float, default=72)
+    dsub.add_parser("list", help="list enrolled laptops")
+    revoke = dsub.add_parser("revoke", help="revoke a laptop: its token stops working at once")
+    revoke.add_argument("device_id")
+    tokens = sub.add_parser("tokens", help="team tokens for export and actions")
+    tsub = tokens.add_subparsers(dest="action", required=True)
+    tadd = tsub.add_parser("add", help="create a team token (shown once)")
+    tadd.add_argument("name")
+    trevoke = tsub.add_parser("revoke", help="revoke every team token with this name")
+    trevoke.add_argument("name")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from familyprivacy.server import db, migrate
+
+    if not args.no_migrate:
+        migrate.upgrade(db.make_engine(args.db))
+    os.environ["FAMILYPRIVACY_SERVER_DB"] = args.db
+    for option, name in (("rate_limit", "RATE_LIMIT"), ("rate_window", "RATE_WINDOW"),
+                         ("max_body", "MAX_BODY"), ("max_events", "MAX_EVENTS")):
+        if getattr(args, option) is not None:
+            os.environ[f"FAMILYPRIVACY_SERVER_{name}"] = str(getattr(args, option))
+    uvicorn.run("familyprivacy.server.app:app_from_env", factory=True, host=args.host, port=args.port,
+                workers=args.workers, access_log=False, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        return _serve(args)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from familyprivacy.server import admin, db, migrate
+
+    try:
+        engine = db.make_engine(args.db)
+        migrate.upgrade(engine)
+        if args.command == "migrate":
+            print("The database schema is up to date.")
+        elif args.command == "devices" and args.action == "add":
+            code = admin.add_enrolment_code(engine, args.label, args.valid_hours)
+            print(f"Enrolment code (one use, valid {args.valid_hours:g} hours):\n{code}")
+        elif args.command == "devices" and args.action == "list":
+            for d in admin.list_devices(engine):
+                state = f"revoked {d.revoked_at:%Y-%m-%d}" if d.revoked_at else "active"
+                seen = f"{d.last_seen_at:%Y-%m-%d %H:%M}" if d.last_seen_at else "never"
+                print(f"{d.device_id}\t{d.label}\t{state}\tevents {d.head_seq}\tlast seen {seen}")
+        elif args.command == "devices" and args.action == "revoke":
+            if not admin.revoke_device(engine, args.device_id):
+                print("No active device with that id.", file=sys.stderr)
+                return 1
+            print("Device revoked.")
+        elif args.command == "tokens" and args.action == "add":
+            print(f"Team token for {args.name} (shown once):\n{admin.add_team_token(engine, args.name)}")
+        elif args.command == "tokens" and args.action == "revoke":
+            print(f"Revoked {admin.revoke_team_token(engine, args.name)} token(s).")
+    except SQLAlchemyError as exc:
+        print(f"The database could not be used: {type(exc).__name__}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""The inbox's tables and engine. Every fact another server process needs lives here.
+
+Several server processes may share one PostgreSQL behind a load balancer, so
+device chain heads, rate-limit windows and tokens are rows, never process
+memory. SQLite (one file, no set-up) serves a single team.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.pool import NullPool
+
+metadata = MetaData()
+
+devices = Table(
+    "devices", metadata,
+    Column("device_id", String(200), primary_key=True),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False, default=""),
+    Column("enrolled_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    Column("head_seq", Integer, nullable=False, default=0),
+    Column("head_hash", String(64), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=True),
+    Column("rate_window", Integer, nullable=False, default=0),
+    Column("rate_count", Integer, nullable=False, default=0),
+)
+
+enrolment_codes = Table(
+    "enrolment_codes", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("label", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=True),
+    Column("device_id", String(200), nullable=True),
+)
+
+team_tokens = Table(
+    "team_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+events = Table(
+    "events", metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("device_id", String(200), ForeignKey("devices.device_id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("council_id", String(200), nullable=False),
+    Column("notice_id", String(200), nullable=False),
+    Column("recorded_at", String(40), nullable=False),  # normalised UTC, sorts as text
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(100), nullable=False),
+    Column("header", Text, nullable=False),  # canonical JSON
+    Column("body", Text, nullable=True),  # canonical JSON
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("visit_id", String(200), nullable=True),
+    Column("decision_id", String(200), nullable=True),
+    Column("choice_id", String(200), nullable=True),
+    Column("kind", String(40), nullable=True),
+    Column("status", String(20), nullable=True),
+    UniqueConstraint("device_id", "seq", name="uq_events_device_seq"),
+)
+Index("ix_events_type_recorded", events.c.type, events.c.recorded_at)
+Index("ix_events_visit", events.c.visit_id)
+
+actions = Table(
+    "actions", metadata,
+    Column("event_id", String(200), ForeignKey("events.event_id"), primary_key=True),
+    Column("actioned_at", DateTime(timezone=True), nullable=False),
+    Column("actioned_by", String(200), nullable=False),
+)
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned for the backend: WAL and a long busy timeout on SQLite, a pool on PostgreSQL."""
+    if is_sqlite(url):
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")  # a confirmed event must survive a power cut
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=60000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

@@ -1,0 +1,184 @@
+"""What arrived, for the team: decisions filtered by date, notice, choice, status and state.
+
+"State" is the team's own: a withdrawal or a referral is *open* until someone
+marks it *actioned*. CSV cells that a spreadsheet would run as a formula are
+quoted with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+
+from familyprivacy.server import db
+from familyprivacy.server.bodies import STATUSES, BodyError, normalise_time
+from familyprivacy.server.fhir import STATUS_MAP, bundle, consent
+
+CSV_COLUMNS = (
+    "event_id", "decision_id", "visit_id", "recorded_at", "council_id", "notice_id",
+    "content_fingerprint", "choice_id", "kind", "status", "fhir_status", "fhir_decision", "child_ids",
+    "child_names", "grantor_ids", "grantor_names", "capture_method", "witness", "interpreter_mode",
+    "interpreter_language", "language", "case_reference", "recorded_by", "replaces", "device_id",
+    "received_at", "state", "actioned_at",
+)
+STATES = frozenset({"open", "actioned"})
+
+
+class FilterError(ValueError):
+    """A filter the team asked for that cannot be understood; names the parameter."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: str | None = None
+    until: str | None = None
+    notice: str | None = None
+    choice: str | None = None
+    status: str | None = None
+    state: str | None = None
+
+    @classmethod
+    def parse(cls, params: dict[str, str]) -> Filters:
+        unknown = set(params) - {"since", "until", "notice", "choice", "status", "state"}
+        if unknown:
+            raise FilterError(f"unknown filter {sorted(unknown)[0]!r}")
+        status, state = params.get("status"), params.get("state")
+        if status is not None and status not in STATUSES:
+            raise FilterError("status must be one of " + ", ".join(sorted(STATUSES)))
+        if state is not None and state not in STATES:
+            raise FilterError("state must be open or actioned")
+        return cls(_moment(params.get("since"), "since"), _moment(params.get("until"), "until"),
+                   params.get("notice"), params.get("choice"), status, state)
+
+
+def _moment(value: str | None, name: str) -> str | None:
+    """A date (midnight UTC) or a date and time with an offset."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+        value = datetime(day.year, day.month, day.day, tzinfo=UTC).isoformat()
+    except ValueError:
+        pass
+    try:
+        return normalise_time(value, name)
+    except BodyError:
+        raise FilterError(f"{name} must be a date (2026-11-23) or a date and time with an offset") from None
+
+
+@dataclass(frozen=True)
+class Record:
+    event_id: str
+    device_id: str
+    notice_id: str
+    council_id: str
+    recorded_at: str
+    received_at: datetime
+    decision: dict[str, Any]
+    visit: dict[str, Any] | None
+    actioned_at: datetime | None
+
+
+def query(engine: Engine, filters: Filters) -> list[Record]:
+    e, a = db.events.c, db.actions.c
+    stmt = (select(e.event_id, e.device_id, e.notice_id, e.council_id, e.recorded_at, e.received_at,
+                   e.body, e.visit_id, a.actioned_at)
+            .select_from(db.events.outerjoin(db.actions, a.event_id == e.event_id))
+            .where(e.type == "decision").order_by(e.recorded_at, e.event_id))
+    if filters.since:
+        stmt = stmt.where(e.recorded_at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(e.recorded_at < filters.until)
+    if filters.notice:
+        stmt = stmt.where(e.notice_id == filters.notice)
+    if filters.choice:
+        stmt = stmt.where(e.choice_id == filters.choice)
+    if filters.status:
+        stmt = stmt.where(e.status == filters.status)
+    if filters.state == "open":
+        stmt = stmt.where(a.actioned_at.is_(None))
+    elif filters.state == "actioned":
+        stmt = stmt.where(a.actioned_at.is_not(None))
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+        visit_ids = sorted({r.visit_id for r in rows if r.visit_id})
+        visits: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(visit_ids), 500):
+            chunk = visit_ids[start:start + 500]
+            for v in conn.execute(select(e.visit_id, e.body).where(e.type == "visit", e.visit_id.in_(chunk))):
+                visits[v.visit_id] = json.loads(v.body)
+    return [Record(r.event_id, r.device_id, r.notice_id, r.council_id, r.recorded_at, r.received_at,
+                   json.loads(r.body), visits.get(r.visit_id), r.actioned_at) for r in rows]
+
+
+def to_fhir(records: list[Record]) -> dict[str, Any]:
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
+    return bundle([consent(r.event_id, r.decision, r.visit, r.notice_id) for r in records], stamp)
+
+
+def _names(ids: list[Any], people: list[Any] | None) -> str:
+    by_id = {p.get("id"): p.get("name", "") for p in people or [] if isinstance(p, dict)}
+    return "; ".join(str(by_id.get(i, "")) for i in ids)
+
+
+def _safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _row(r: Record) -> dict[str, str]:
+    d, v = r.decision, r.visit or {}
+    capture = d.get("capture") if isinstance(d.get("capture"), dict) else {}
+    interpreter = v.get("interpreter") if isinstance(v.get("interpreter"), dict) else {}
+    fhir_status, fhir_decision = STATUS_MAP[d["status"]]
+    values: dict[str, Any] = {
+        "event_id": r.event_id, "decision_id": d["decision_id"], "visit_id": d["visit_id"],
+        "recorded_at": d["recorded_at"], "council_id": r.council_id, "notice_id": r.notice_id,
+        "content_fingerprint": d["content_fingerprint"], "choice_id": d["choice_id"], "kind": d["kind"],
+        "status": d["status"], "fhir_status": fhir_status, "fhir_decision": fhir_decision or "",
+        "child_ids": "; ".join(d["child_ids"]), "child_names": _names(d["child_ids"], v.get("children")),
+        "grantor_ids": "; ".join(d["grantor_ids"]),
+        "grantor_names": _names(d["grantor_ids"], v.get("grantors")),
+        "capture_method": (capture or {}).get("method", ""), "witness": (capture or {}).get("witness", ""),
+        "interpreter_mode": (interpreter or {}).get("mode", ""),
+        "interpreter_language": (interpreter or {}).get("language", ""),
+        "language": d.get("language", ""), "case_reference": v.get("case_reference", ""),
+        "recorded_by": d.get("recorded_by", ""), "replaces": d.get("replaces") or "",
+        "device_id": r.device_id, "received_at": r.received_at.isoformat() if r.received_at else "",
+        "state": "actioned" if r.actioned_at else "open",
+        "actioned_at": r.actioned_at.isoformat() if r.actioned_at else "",
+    }
+    return {k: _safe(values[k]) for k in CSV_COLUMNS}
+
+
+def to_csv(records: list[Record]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(_row(record))
+    return out.getvalue()
+
+
+def mark_actioned(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], list[str]]:
+    """Mark decisions actioned; returns (newly marked or already marked, unknown ids)."""
+    e, a = db.events.c, db.actions.c
+    done: list[str] = []
+    unknown: list[str] = []
+    with engine.begin() as conn:
+        for event_id in event_ids:
+            found = select(e.event_id).where(e.event_id == event_id, e.type == "decision")
+            if conn.execute(found).first() is None:
+                unknown.append(event_id)
+                continue
+            if conn.execute(select(a.event_id).where(a.event_id == event_id)).first() is None:
+                conn.execute(insert(db.actions).values(event_id=event_id, actioned_at=datetime.now(UTC),
+                                                        actioned_by=by[:200]))
+            done.append(event_id)
+    return done, unknown

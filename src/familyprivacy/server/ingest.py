@@ -1,0 +1,232 @@
+"""Enrolment and push: the inbox's rules for accepting a device and its signed events.
+
+A push holds the device's row lock (an UPDATE comes first, so SQLite takes its
+write lock and PostgreSQL its row lock), so two requests from one laptop, say
+a retry racing the original after a cut connection, are applied one after the
+other and every event is stored exactly once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, Engine, case, select, update
+from sqlalchemy.exc import IntegrityError
+
+from familyprivacy.consent.envelope import (
+    GENESIS,
+    Envelope,
+    EnvelopeError,
+    canonical,
+    load_public_key,
+    verify,
+    verify_link,
+)
+from familyprivacy.server import db
+from familyprivacy.server.bodies import BodyError, check_body, normalise_time
+from familyprivacy.server.tokens import digest, new_secret
+
+log = logging.getLogger("familyprivacy.server")
+Outcome = Literal["stored", "duplicate", "conflict", "invalid"]
+
+
+class Refused(Exception):
+    """A request refused as a whole, with its HTTP status. The message carries no personal data."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class EventResult:
+    index: int
+    event_id: str | None
+    outcome: Outcome
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"index": self.index, "event_id": self.event_id, "outcome": self.outcome,
+                "reason": self.reason}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def enrol(engine: Engine, code: str, device_id: str, public_key_b64: str, label: str = "") -> str:
+    """Trade a one-time code for a device token; the code is spent only if enrolment succeeds."""
+    if not device_id or len(device_id) > 200:
+        raise Refused(400, "device_id must be short text")
+    try:
+        raw = base64.b64decode(public_key_b64, validate=True)
+        load_public_key(raw)
+    except (binascii.Error, ValueError):
+        raise Refused(400, "public_key must be a base64 Ed25519 public key") from None
+    token = new_secret()
+    now = _now()
+    with engine.begin() as conn:
+        c = db.enrolment_codes.c
+        spent = conn.execute(update(db.enrolment_codes)
+                             .where(c.code_hash == digest(code), c.used_at.is_(None))
+                             .values(used_at=now, device_id=device_id))
+        expires = conn.execute(select(c.expires_at).where(c.code_hash == digest(code))).scalar()
+        if spent.rowcount != 1 or expires is None or _aware(expires) < now:
+            conn.rollback()
+            log.warning("enrolment refused: code unknown, used or expired")
+            raise Refused(401, "the enrolment code is unknown, already used or expired")
+        if conn.execute(select(db.devices.c.device_id).where(db.devices.c.device_id == device_id)).first():
+            conn.rollback()
+            log.warning("enrolment refused: device already enrolled")
+            raise Refused(409, "this device is already enrolled")
+        conn.execute(db.devices.insert().values(
+            device_id=device_id, public_key=raw, token_hash=digest(token), label=label[:200],
+            enrolled_at=now, revoked_at=None, head_seq=0, head_hash=GENESIS, last_seen_at=None,
+            rate_window=0, rate_count=0))
+    return token
+
+
+def _claim_device(conn: Connection, token: str, rate_limit: int, window_seconds: int) -> tuple[Any, bool]:
+    """Lock the device row, count this request in its window, and say whether it is over the limit."""
+    d = db.devices.c
+    window = int(_now().timestamp()) // window_seconds
+    locked = conn.execute(update(db.devices).where(d.token_hash == digest(token), d.revoked_at.is_(None))
+                          .values(last_seen_at=_now(), rate_window=window,
+                                  rate_count=case((d.rate_window == window, d.rate_count + 1), else_=1)))
+    row = conn.execute(select(db.devices).where(d.token_hash == digest(token))).first()
+    if row is None:
+        raise Refused(401, "unknown device token")
+    if locked.rowcount != 1:
+        raise Refused(403, "this device has been revoked")
+    return row, row.rate_count > rate_limit
+
+
+def _same(stored: Any, env: Envelope) -> bool:
+    return bool(stored.header == canonical(env.header).decode("utf-8") and stored.hash == env.hash
+                and stored.signature == env.signature
+                and stored.body == (None if env.body is None else canonical(env.body).decode("utf-8")))
+
+
+def push(engine: Engine, token: str, raw_events: list[Any], *, rate_limit: int = 120,
+         window_seconds: int = 60) -> list[EventResult]:
+    """Verify and store a batch in order; stop storing at the first conflicting or invalid event."""
+    for attempt in (1, 2):
+        try:
+            return _push_once(engine, token, raw_events, rate_limit, window_seconds)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.warning("push raced another device for an event id; retrying once")
+    raise AssertionError("unreachable")
+
+
+def _push_once(engine: Engine, token: str, raw_events: list[Any], rate_limit: int,
+               window_seconds: int) -> list[EventResult]:
+    with engine.begin() as conn:
+        device, over = _claim_device(conn, token, rate_limit, window_seconds)
+        if over:
+            limited = True
+        else:
+            limited = False
+            results, rows, head = _check_batch(conn, device, raw_events)
+            if rows:
+                conn.execute(db.events.insert(), rows)
+                conn.execute(update(db.devices).where(db.devices.c.device_id == device.device_id)
+                             .values(head_seq=head.seq, head_hash=head.hash))
+    if limited:
+        log.warning("push refused: too many requests from device %s", device.device_id)
+        raise Refused(429, "too many requests from this device; try again shortly")
+    for r in results:
+        if r.outcome in ("conflict", "invalid"):
+            log.warning("event refused from device %s: %s (%s)", device.device_id, r.outcome, r.reason)
+    return results
+
+
+def _head(conn: Connection, device: Any) -> Envelope | None:
+    if device.head_seq == 0:
+        return None
+    e = db.events.c
+    row = conn.execute(select(e.header, e.hash, e.signature).where(
+        e.device_id == device.device_id, e.seq == device.head_seq)).one()
+    return Envelope(json.loads(row.header), None, row.hash, row.signature)
+
+
+def _check_batch(conn: Connection, device: Any, raw_events: list[Any]
+                 ) -> tuple[list[EventResult], list[dict[str, Any]], Envelope]:
+    key = load_public_key(device.public_key)
+    parsed: list[Envelope | EnvelopeError] = []
+    for raw in raw_events:
+        try:
+            parsed.append(Envelope.from_wire(raw))
+        except EnvelopeError as exc:
+            parsed.append(exc)
+    ids = [p.event_id for p in parsed if isinstance(p, Envelope)]
+    e = db.events.c
+    known: dict[str, Any] = {r.event_id: r for r in conn.execute(
+        select(e.event_id, e.header, e.body, e.hash, e.signature).where(e.event_id.in_(ids)))} if ids else {}
+    head = _head(conn, device)
+    results: list[EventResult] = []
+    rows: list[dict[str, Any]] = []
+    failed = False
+    received = _now()
+    for index, item in enumerate(parsed):
+        if isinstance(item, EnvelopeError):
+            results.append(EventResult(index, None, "invalid", str(item)))
+            failed = True
+            continue
+        event_id = str(item.header.get("event_id"))
+        if event_id in known:
+            outcome: Outcome = "duplicate" if _same(known[event_id], item) else "conflict"
+            results.append(EventResult(index, event_id, outcome,
+                                       "" if outcome == "duplicate" else "same id, different content"))
+            failed = failed or outcome == "conflict"
+            continue
+        if failed:
+            results.append(EventResult(index, event_id, "invalid", "follows a refused event; not checked"))
+            continue
+        try:
+            row = _new_row(item, head, device.device_id, key, received)
+        except (EnvelopeError, BodyError) as exc:
+            results.append(EventResult(index, event_id, "invalid", str(exc)))
+            failed = True
+            continue
+        rows.append(row)
+        known[event_id] = _Stored(row)
+        head = item
+        results.append(EventResult(index, event_id, "stored"))
+    return results, rows, head if head is not None else Envelope({}, None, GENESIS, "")
+
+
+class _Stored:
+    """A row stored earlier in this same batch, compared like one read from the database."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.header, self.body, self.hash, self.signature = (row["header"], row["body"], row["hash"],
+                                                             row["signature"])
+
+
+def _new_row(env: Envelope, head: Envelope | None, device_id: str, key: Ed25519PublicKey,
+             received: datetime) -> dict[str, Any]:
+    if env.header.get("device_id") != device_id:
+        raise EnvelopeError(f"event seq {env.header.get('seq')}: belongs to another device")
+    verify(env, key)
+    verify_link(head, env)
+    header = env.header
+    columns = check_body(header["type"], header, env.body)
+    return dict(columns, event_id=env.event_id, device_id=device_id, seq=env.seq, type=header["type"],
+                council_id=header["council_id"], notice_id=header["notice_id"],
+                recorded_at=normalise_time(header["recorded_at"], "header recorded_at"),
+                hash=env.hash, signature=env.signature, header=canonical(header).decode("utf-8"),
+                body=canonical(env.body).decode("utf-8"), received_at=received)
