@@ -1,0 +1,421 @@
+"""A visit and the decisions made in it, as plain dataclasses with their JSON bodies.
+
+These bodies are the personal content of the store's events: encrypted at rest,
+sent to the council's inbox, which turns them into HL7 FHIR ``Consent``
+resources. Keep the keys.
+
+Visit body::
+
+    {"visit_id", "council_id", "notice_id", "case_reference",
+     "grantors": [{"id", "name", "relationship"}],
+     "children": [{"id", "name", "date_of_birth"?}],        # date_of_birth optional, YYYY-MM-DD
+     "worker": {"name", "id"},
+     "started_at", "ended_at",                             # UTC "…Z"; ended_at null while open
+     "language", "content_fingerprint",
+     "sections_shown": [{"section_id", "language"}],
+     "interpreter": {"mode": "none|in-person|phone|video", "language", "reference"}}
+
+Decision body::
+
+    {"decision_id", "visit_id", "choice_id",
+     "kind": "service-agreement|data-consent|information-only",
+     "status": "given|refused|deferred|withdrawn|expired|invalidated",   # W3C DPV consent status
+     "grantor_ids": [...], "child_ids": [...],
+     "capture": {"method": "signature|verbal",
+                 "signature_strokes": [[[x, y, t], ...], ...] or null,  # vector strokes, t in ms
+                 "witness": name or null},                              # verbal needs a witness
+     "replaces": decision_id or null, "reason": text or null,
+     "recorded_by", "recorded_at",            # recorded_at: UTC ISO 8601 with Z
+     "local_offset",                          # the laptop's offset then, "+01:00"
+     "language", "content_fingerprint"}
+
+Validation errors name the field path (``visit.grantors[1].name``), never its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+KINDS = ("service-agreement", "data-consent", "information-only")
+STATUSES = ("given", "refused", "deferred", "withdrawn", "expired", "invalidated")
+INTERPRETER_MODES = ("none", "in-person", "phone", "video")
+CAPTURE_METHODS = ("signature", "verbal")
+MAX_TEXT = 200
+MAX_REASON = 2000
+MAX_STROKE_POINTS = 20000
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
+_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+_OFFSET = re.compile(r"[+-](0\d|1[0-4]):[0-5]\d")
+_LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
+
+
+class ModelError(ValueError):
+    """A visit or decision that is incomplete or malformed; names the field, never its content."""
+
+
+def new_id() -> str:
+    """A random id: says nothing about the family, safe to keep in clear for routing."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """Now, in UTC, as the store's timestamps are written."""
+    from datetime import UTC
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def local_offset_now() -> str:
+    """The laptop's UTC offset now, as ``+01:00``."""
+    offset = datetime.now().astimezone().utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+def _text(value: Any, where: str, limit: int = MAX_TEXT) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise ModelError(f"{where}: must be text of 1 to {limit} characters")
+    return value
+
+
+def _opt_text(value: Any, where: str, limit: int = MAX_TEXT) -> str | None:
+    return None if value is None else _text(value, where, limit)
+
+
+def _ident(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise ModelError(f"{where}: must be an id of letters, digits and . _ : / - (at most 100)")
+    return value
+
+
+def _choice(value: Any, where: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ModelError(f"{where}: must be one of {', '.join(allowed)}")
+    return str(value)
+
+
+def _utc(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _UTC.fullmatch(value):
+        raise ModelError(f"{where}: must be a UTC time like 2026-11-25T10:00:00Z")
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        raise ModelError(f"{where}: is not a real date and time") from None
+    return value
+
+
+def _lang(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _LANG.fullmatch(value):
+        raise ModelError(f"{where}: must be a language code such as pl or pa-Guru")
+    return value
+
+
+def _list(value: Any, where: str, limit: int = 50) -> list[Any]:
+    if not isinstance(value, list | tuple) or len(value) > limit:
+        raise ModelError(f"{where}: must be a list of at most {limit} items")
+    return list(value)
+
+
+def _object(value: Any, where: str, required: set[str], optional: frozenset[str] = frozenset()
+            ) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ModelError(f"{where}: must be an object")
+    missing = sorted(required - set(value))
+    unknown = sorted(set(value) - required - optional)
+    if missing:
+        raise ModelError(f"{where}: missing {', '.join(missing)}")
+    if unknown:
+        raise ModelError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    return value
+
+
+def _unique(ids: list[str], where: str) -> None:
+    if len(set(ids)) != len(ids):
+        raise ModelError(f"{where}: the same id appears twice")
+
+
+# --- visit ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Grantor:
+    """A person who gives decisions (a parent, a carer, a young person)."""
+
+    id: str
+    name: str
+    relationship: str  # to the children, e.g. "mother", "special guardian", "self"
+
+    def validate(self, where: str) -> None:
+        _ident(self.id, f"{where}.id")
+        _text(self.name, f"{where}.name")
+        _text(self.relationship, f"{where}.relationship")
+
+
+@dataclass(frozen=True)
+class Child:
+    id: str
+    name: str
+    date_of_birth: str | None = None  # YYYY-MM-DD
+
+    def validate(self, where: str) -> None:
+        _ident(self.id, f"{where}.id")
+        _text(self.name, f"{where}.name")
+        if self.date_of_birth is not None:
+            try:
+                date.fromisoformat(_text(self.date_of_birth, f"{where}.date_of_birth", 10))
+            except ValueError:
+                raise ModelError(f"{where}.date_of_birth: must be a date like 2019-04-30") from None
+
+
+@dataclass(frozen=True)
+class Worker:
+    name: str
+    id: str
+
+
+@dataclass(frozen=True)
+class SectionShown:
+    section_id: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    mode: str = "none"  # none | in-person | phone | video
+    language: str | None = None
+    reference: str | None = None  # the interpreting service's booking or badge reference
+
+    def validate(self, where: str) -> None:
+        _choice(self.mode, f"{where}.mode", INTERPRETER_MODES)
+        if self.mode == "none":
+            if self.language is not None or self.reference is not None:
+                raise ModelError(f"{where}: no interpreter, so no language or reference")
+        else:
+            _lang(self.language, f"{where}.language")
+            _opt_text(self.reference, f"{where}.reference")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One visit to a family: who was there, what they were shown, in which language."""
+
+    council_id: str
+    notice_id: str
+    case_reference: str
+    grantors: tuple[Grantor, ...]
+    children: tuple[Child, ...]
+    worker: Worker
+    started_at: str
+    ended_at: str | None
+    language: str
+    content_fingerprint: str
+    sections_shown: tuple[SectionShown, ...] = ()
+    interpreter: Interpreter = field(default_factory=Interpreter)
+    visit_id: str = field(default_factory=new_id)
+
+    def validate(self) -> None:
+        _ident(self.visit_id, "visit.visit_id")
+        _text(self.council_id, "visit.council_id")
+        _text(self.notice_id, "visit.notice_id")
+        _text(self.case_reference, "visit.case_reference")
+        if not self.grantors:
+            raise ModelError("visit.grantors: at least one person must give decisions")
+        for i, grantor in enumerate(_list(self.grantors, "visit.grantors")):
+            grantor.validate(f"visit.grantors[{i}]")
+        for i, child in enumerate(_list(self.children, "visit.children")):
+            child.validate(f"visit.children[{i}]")
+        _unique([g.id for g in self.grantors] + [c.id for c in self.children], "visit.grantors/children")
+        _text(self.worker.name, "visit.worker.name")
+        _ident(self.worker.id, "visit.worker.id")
+        _utc(self.started_at, "visit.started_at")
+        if self.ended_at is not None and _utc(self.ended_at, "visit.ended_at") < self.started_at:
+            raise ModelError("visit.ended_at: is before started_at")
+        _lang(self.language, "visit.language")
+        _text(self.content_fingerprint, "visit.content_fingerprint")
+        for i, shown in enumerate(_list(self.sections_shown, "visit.sections_shown", 500)):
+            _ident(shown.section_id, f"visit.sections_shown[{i}].section_id")
+            _lang(shown.language, f"visit.sections_shown[{i}].language")
+        self.interpreter.validate("visit.interpreter")
+
+    def to_body(self) -> dict[str, Any]:
+        self.validate()
+        return {
+            "visit_id": self.visit_id, "council_id": self.council_id, "notice_id": self.notice_id,
+            "case_reference": self.case_reference,
+            "grantors": [{"id": g.id, "name": g.name, "relationship": g.relationship}
+                         for g in self.grantors],
+            "children": [{"id": c.id, "name": c.name}
+                         | ({"date_of_birth": c.date_of_birth} if c.date_of_birth else {})
+                         for c in self.children],
+            "worker": {"name": self.worker.name, "id": self.worker.id},
+            "started_at": self.started_at, "ended_at": self.ended_at, "language": self.language,
+            "content_fingerprint": self.content_fingerprint,
+            "sections_shown": [{"section_id": s.section_id, "language": s.language}
+                               for s in self.sections_shown],
+            "interpreter": {"mode": self.interpreter.mode, "language": self.interpreter.language,
+                            "reference": self.interpreter.reference},
+        }
+
+    @classmethod
+    def from_body(cls, body: Any) -> Visit:
+        b = _object(body, "visit", {"visit_id", "council_id", "notice_id", "case_reference", "grantors",
+                                    "children", "worker", "started_at", "ended_at", "language",
+                                    "content_fingerprint", "sections_shown", "interpreter"})
+        grantors = tuple(
+            Grantor(**_object(g, f"visit.grantors[{i}]", {"id", "name", "relationship"}))
+            for i, g in enumerate(_list(b["grantors"], "visit.grantors")))
+        children = tuple(
+            Child(**_object(c, f"visit.children[{i}]", {"id", "name"}, frozenset({"date_of_birth"})))
+            for i, c in enumerate(_list(b["children"], "visit.children")))
+        shown = tuple(
+            SectionShown(**_object(s, f"visit.sections_shown[{i}]", {"section_id", "language"}))
+            for i, s in enumerate(_list(b["sections_shown"], "visit.sections_shown", 500)))
+        visit = cls(
+            visit_id=b["visit_id"], council_id=b["council_id"], notice_id=b["notice_id"],
+            case_reference=b["case_reference"], grantors=grantors, children=children,
+            worker=Worker(**_object(b["worker"], "visit.worker", {"name", "id"})),
+            started_at=b["started_at"], ended_at=b["ended_at"], language=b["language"],
+            content_fingerprint=b["content_fingerprint"], sections_shown=shown,
+            interpreter=Interpreter(**_object(b["interpreter"], "visit.interpreter",
+                                              {"mode", "language", "reference"})),
+        )
+        visit.validate()
+        return visit
+
+
+# --- decision -------------------------------------------------------------------------------------
+
+Stroke = tuple[tuple[float, float, float], ...]
+
+
+@dataclass(frozen=True)
+class Capture:
+    """How a decision was captured: a signature drawn on screen, or said aloud before a witness."""
+
+    method: str  # signature | verbal
+    signature_strokes: tuple[Stroke, ...] | None = None
+    witness: str | None = None
+
+    def validate(self, where: str) -> None:
+        _choice(self.method, f"{where}.method", CAPTURE_METHODS)
+        if self.method == "verbal":
+            _text(self.witness, f"{where}.witness")
+            if self.signature_strokes is not None:
+                raise ModelError(f"{where}.signature_strokes: a verbal decision has no signature")
+            return
+        strokes = _list(self.signature_strokes, f"{where}.signature_strokes", 500)
+        if not strokes:
+            raise ModelError(f"{where}.signature_strokes: a signature needs at least one stroke")
+        total = 0
+        for i, stroke in enumerate(strokes):
+            points = _list(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
+            total += len(points)
+            for point in points:
+                if (not isinstance(point, list | tuple) or len(point) != 3 or not all(
+                        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                        for v in point)):
+                    raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
+        if total > MAX_STROKE_POINTS:
+            raise ModelError(f"{where}.signature_strokes: more than {MAX_STROKE_POINTS} points")
+        _opt_text(self.witness, f"{where}.witness")
+
+    def to_body(self) -> dict[str, Any]:
+        strokes = None if self.signature_strokes is None else [
+            [[p[0], p[1], p[2]] for p in stroke] for stroke in self.signature_strokes]
+        return {"method": self.method, "signature_strokes": strokes, "witness": self.witness}
+
+    @classmethod
+    def from_body(cls, body: Any) -> Capture:
+        b = _object(body, "decision.capture", {"method", "signature_strokes", "witness"})
+        raw = b["signature_strokes"]
+        strokes = None
+        if raw is not None:
+            strokes = tuple(
+                tuple(tuple(p) if isinstance(p, list) else p for p in _list(s, "decision.capture.stroke",
+                                                                          MAX_STROKE_POINTS))
+                for s in _list(raw, "decision.capture.signature_strokes", 500))
+        return cls(method=b["method"], signature_strokes=strokes, witness=b["witness"])
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One choice at one moment. A change is a new Decision whose ``replaces`` names the earlier one."""
+
+    visit_id: str
+    choice_id: str
+    kind: str  # service-agreement | data-consent | information-only
+    status: str  # given | refused | deferred | withdrawn | expired | invalidated
+    grantor_ids: tuple[str, ...]
+    child_ids: tuple[str, ...]
+    capture: Capture
+    recorded_by: str
+    language: str
+    content_fingerprint: str
+    replaces: str | None = None
+    reason: str | None = None
+    recorded_at: str = field(default_factory=utc_now)
+    local_offset: str = field(default_factory=local_offset_now)
+    decision_id: str = field(default_factory=new_id)
+
+    def validate(self) -> None:
+        _ident(self.decision_id, "decision.decision_id")
+        _ident(self.visit_id, "decision.visit_id")
+        _ident(self.choice_id, "decision.choice_id")
+        _choice(self.kind, "decision.kind", KINDS)
+        _choice(self.status, "decision.status", STATUSES)
+        grantors = [_ident(g, "decision.grantor_ids[]") for g in _list(self.grantor_ids,
+                                                                       "decision.grantor_ids")]
+        if not grantors:
+            raise ModelError("decision.grantor_ids: someone must give the decision")
+        _unique(grantors, "decision.grantor_ids")
+        children = [_ident(c, "decision.child_ids[]") for c in _list(self.child_ids, "decision.child_ids")]
+        _unique(children, "decision.child_ids")
+        self.capture.validate("decision.capture")
+        if self.replaces is not None:
+            _ident(self.replaces, "decision.replaces")
+            if self.replaces == self.decision_id:
+                raise ModelError("decision.replaces: a decision cannot replace itself")
+        _opt_text(self.reason, "decision.reason", MAX_REASON)
+        _text(self.recorded_by, "decision.recorded_by")
+        _utc(self.recorded_at, "decision.recorded_at")
+        if not isinstance(self.local_offset, str) or not _OFFSET.fullmatch(self.local_offset):
+            raise ModelError("decision.local_offset: must be an offset like +01:00")
+        _lang(self.language, "decision.language")
+        _text(self.content_fingerprint, "decision.content_fingerprint")
+
+    def to_body(self) -> dict[str, Any]:
+        self.validate()
+        return {
+            "decision_id": self.decision_id, "visit_id": self.visit_id, "choice_id": self.choice_id,
+            "kind": self.kind, "status": self.status, "grantor_ids": list(self.grantor_ids),
+            "child_ids": list(self.child_ids), "capture": self.capture.to_body(),
+            "replaces": self.replaces, "reason": self.reason, "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at, "local_offset": self.local_offset,
+            "language": self.language, "content_fingerprint": self.content_fingerprint,
+        }
+
+    @classmethod
+    def from_body(cls, body: Any) -> Decision:
+        b = _object(body, "decision", {"decision_id", "visit_id", "choice_id", "kind", "status",
+                                       "grantor_ids", "child_ids", "capture", "replaces", "reason",
+                                       "recorded_by", "recorded_at", "local_offset", "language",
+                                       "content_fingerprint"})
+        decision = cls(
+            decision_id=b["decision_id"], visit_id=b["visit_id"], choice_id=b["choice_id"],
+            kind=b["kind"], status=b["status"],
+            grantor_ids=tuple(_list(b["grantor_ids"], "decision.grantor_ids")),
+            child_ids=tuple(_list(b["child_ids"], "decision.child_ids")),
+            capture=Capture.from_body(b["capture"]), replaces=b["replaces"], reason=b["reason"],
+            recorded_by=b["recorded_by"], recorded_at=b["recorded_at"], local_offset=b["local_offset"],
+            language=b["language"], content_fingerprint=b["content_fingerprint"],
+        )
+        decision.validate()
+        return decision
