@@ -19,6 +19,7 @@ from familyprivacy.i18n import catalogs
 from familyprivacy.i18n.coverage import Coverage, coverage_table, translated_languages
 
 COVERED, STATED_MISSING, NOT_COVERED = "covered", "stated missing in source", "NOT COVERED"
+NOT_RELIED_ON = "not relied on (needed only where used)"
 
 
 @dataclass
@@ -77,8 +78,15 @@ class Report:
 def checklist(notice: Notice) -> dict[str, str]:
     covered = {item for s in notice.sections for item in s.covers}
     stated = {g.item for g in notice.gaps}
-    return {c.id: COVERED if c.id in covered else STATED_MISSING if c.id in stated else NOT_COVERED
-            for c in ICO_CHECKLIST}
+    def status(item: str) -> str:
+        if item in covered:
+            return COVERED
+        if item in stated:
+            return STATED_MISSING
+        # legitimate interests belong in a notice only where the council relies on them
+        return NOT_RELIED_ON if item == "legitimate-interests" else NOT_COVERED
+
+    return {c.id: status(c.id) for c in ICO_CHECKLIST}
 
 
 def _score(text: str, terms: tuple[str, ...]) -> dict[str, Any]:
@@ -106,8 +114,11 @@ def check_notice(notice: Notice) -> NoticeReport:
     for s in notice.sections:
         report.readability[f"section {s.id}"] = _score(s.plain, terms)
     for c in notice.choices:
-        plain = "\n\n".join((c.explanation, c.if_yes, c.if_no, c.withdraw))
+        plain = "\n\n".join(t for t in (c.explanation, c.if_yes, c.if_no, c.withdraw, c.lawful_basis,
+                                         c.implied_note) if t)
         report.readability[f"choice {c.id}"] = _score(plain, terms)
+    if notice.gaps:
+        report.readability["gaps"] = _score("\n\n".join(g.note for g in notice.gaps), terms)
     for g in notice.glossary:
         report.readability[f"glossary {g.term}"] = _score(g.meaning, ())
     report.gaps = [f"{g.item}: {g.note}" for g in notice.gaps]
