@@ -34,12 +34,16 @@ class OutboxMixin:
     def _body(self, seq: int, event_id: str, blob: bytes) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _keys(self) -> object:
+        raise NotImplementedError
+
     def _transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
     def outbox_pending(self, limit: int) -> list[Envelope]:
         """Events the council has not confirmed (waiting, sent or problem), oldest first by seq,
         with decrypted bodies. The inbox checks the chain in order, so nothing is skipped."""
+        self._keys()
         if limit < 1:
             return []
         with self._mutex:

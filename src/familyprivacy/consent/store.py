@@ -240,17 +240,20 @@ class Store(OutboxMixin):
 
     def visits(self) -> list[Visit]:
         """Every visit still on the laptop (not yet erased after sync), oldest first."""
+        self._keys()
         with self._mutex:
             rows = self._conn.execute("SELECT seq, event_id, body FROM events WHERE type = 'visit' "
                                       "AND body IS NOT NULL ORDER BY seq").fetchall()
             return [self._load(Visit, *row) for row in rows]
 
     def visit(self, visit_id: str) -> Visit:
+        self._keys()
         with self._mutex:
             return self._visit(visit_id)
 
     def decisions(self, visit_id: str) -> list[Decision]:
         """Every decision event of a visit, in the order recorded (the history)."""
+        self._keys()
         with self._mutex:
             self._visit(visit_id)
             return self._decisions(visit_id)
