@@ -52,7 +52,7 @@ def blocks(text: str) -> list[Block]:
 
 def official_blocks(text: str) -> list[Block]:
     """The council's wording keeps one source line per paragraph."""
-    return blocks("\n\n".join(text.splitlines()).replace("\n\n•", "\n•"))
+    return blocks(re.sub(r"\n\n(?=\s*•)", "\n", "\n\n".join(text.splitlines())))
 
 
 @lru_cache(maxsize=1)
