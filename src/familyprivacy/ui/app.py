@@ -1,0 +1,40 @@
+"""Starting the app: fonts, theme, content and settings, then the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from familyprivacy import i18n, settings
+from familyprivacy.content.loader import LoadResult, load_all
+from familyprivacy.ui import fonts
+from familyprivacy.ui.main_window import MainWindow
+from familyprivacy.ui.qt_translations import QtTranslations
+
+
+def application() -> QApplication:
+    """The one QApplication, created once, with the bundled fonts registered."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Family Privacy")
+        app.setDesktopFileName("familyprivacy")
+    fonts.register_fonts()
+    return app
+
+
+def build_window(app: QApplication, loaded: LoadResult | None = None,
+                 prefs: settings.Loaded | None = None) -> MainWindow:
+    prefs = prefs or settings.load()
+    i18n.set_language(prefs.settings.worker_language)
+    return MainWindow(loaded if loaded is not None else load_all(), prefs, QtTranslations(app))
+
+
+def run(args: argparse.Namespace) -> int:
+    app = application()
+    window = build_window(app)
+    window.resize(1200, 800)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,84 @@
+"""The bundled Noto fonts, registered at start so no script shows empty boxes on a bare machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+
+from familyprivacy import paths
+from familyprivacy.i18n import languages
+
+# The family each script reads best in; Urdu is written in Nastaliq, not Naskh.
+SCRIPT_FAMILIES = {
+    "Latn": "Noto Sans",
+    "Cyrl": "Noto Sans",
+    "Arab": "Noto Naskh Arabic",
+    "Beng": "Noto Sans Bengali",
+    "Guru": "Noto Sans Gurmukhi",
+    "Gujr": "Noto Sans Gujarati",
+    "Ethi": "Noto Sans Ethiopic",
+}
+URDU_FAMILY = "Noto Nastaliq Urdu"
+BASE_FAMILY = "Noto Sans"
+# Every bundled family, in fallback order for mixed text (a language name list shows all scripts).
+ALL_FAMILIES = (BASE_FAMILY, "Noto Naskh Arabic", "Noto Sans Bengali", "Noto Sans Gurmukhi",
+                "Noto Sans Gujarati", "Noto Sans Ethiopic", URDU_FAMILY)
+
+_registered: list[str] = []
+
+
+def font_files() -> list[Path]:
+    return sorted(paths.fonts_dir().glob("*.ttf"))
+
+
+def register_fonts() -> list[str]:
+    """Add every bundled font to Qt once; returns the families Qt now knows from them."""
+    if _registered:
+        return list(_registered)
+    families: set[str] = set()
+    for path in font_files():
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families.update(QFontDatabase.applicationFontFamilies(font_id))
+    _registered.extend(sorted(families))
+    if BASE_FAMILY in families:  # mixed-script text falls back through the bundled fonts
+        QFont.insertSubstitutions(BASE_FAMILY, [f for f in ALL_FAMILIES if f != BASE_FAMILY])
+    return list(_registered)
+
+
+def families_for(lang: str) -> list[str]:
+    """The families to use for a language, its own script first, then the rest as fallbacks."""
+    if lang == "ur":
+        first = URDU_FAMILY
+    else:
+        try:
+            script = languages.get(lang).script
+        except KeyError:
+            script = "Latn"
+        first = SCRIPT_FAMILIES.get(script, BASE_FAMILY)
+    rest = [f for f in ALL_FAMILIES if f != first and f != URDU_FAMILY]
+    return [first, *rest]
+
+
+def css_font_family(lang: str) -> str:
+    """A CSS ``font-family`` list for HTML shown in that language."""
+    return ", ".join(f"'{f}'" for f in families_for(lang)) + ", sans-serif"
+
+
+def line_height_percent(lang: str) -> int:
+    """Nastaliq's tall, sloping lines need far more room than Latin or Naskh."""
+    if lang == "ur":
+        return 220
+    try:
+        script = languages.get(lang).script
+    except KeyError:
+        script = "Latn"
+    return 170 if script in ("Arab", "Beng", "Guru", "Gujr") else 150
+
+
+def ui_font(lang: str, point_size: float) -> QFont:
+    font = QFont()
+    font.setFamilies(families_for(lang))
+    font.setPointSizeF(point_size)
+    return font

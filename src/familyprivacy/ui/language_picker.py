@@ -1,0 +1,106 @@
+"""The family's first choice: their language, each named in its own script, English first."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from familyprivacy.i18n import _, languages
+from familyprivacy.ui import fonts
+from familyprivacy.ui.big_button import BigButton
+
+COLUMNS = 3
+
+
+def matches(lang: languages.Language, query: str) -> bool:
+    q = query.strip().casefold()
+    return not q or any(q in name.casefold() for name in (lang.native_name, lang.english_name, lang.code))
+
+
+class LanguagePicker(QWidget):
+    chosen = Signal(str)  # language code
+    back_requested = Signal()
+
+    def __init__(self, include_pseudo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.languages = [*languages.all_languages(), *languages.pseudo_languages()]
+        self._pseudo = {lang.code for lang in languages.pseudo_languages()}
+        self.include_pseudo = include_pseudo
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)
+        self.filter = QLineEdit()
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._refilter)
+        self.filter.returnPressed.connect(self._choose_first)
+        self.back = QPushButton()
+        self.back.clicked.connect(self.back_requested)
+        self.buttons: list[BigButton] = []
+        grid_host = QWidget(self)
+        self._grid = QGridLayout(grid_host)
+        self._grid.setSpacing(12)
+        for lang in self.languages:
+            button = BigButton(lang.code, grid_host)
+            button.main.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang.rtl
+                                           else Qt.LayoutDirection.LeftToRight)
+            button.clicked.connect(lambda _checked=False, c=lang.code: self.chosen.emit(c))
+            self.buttons.append(button)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_host)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.none = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.none)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+        self.setFocusProxy(self.buttons[0])
+        self.set_scale(1.0)
+        self.retranslate()
+
+    def set_include_pseudo(self, include: bool) -> None:
+        """The pseudo-languages test layout; they are offered only in demonstration mode."""
+        self.include_pseudo = include
+        self._refilter(self.filter.text())
+
+    def set_scale(self, scale: float) -> None:
+        for button, lang in zip(self.buttons, self.languages, strict=True):
+            button.set_lines(lang.native_name, lang.english_name, fonts.ui_font(lang.code, 20 * scale))
+        self._refilter(self.filter.text())
+
+    def visible_codes(self) -> list[str]:
+        return [b.key for b in self.buttons if not b.isHidden()]
+
+    def _refilter(self, text: str) -> None:
+        for button in self.buttons:
+            self._grid.removeWidget(button)
+        shown = [b for b, lang in zip(self.buttons, self.languages, strict=True)
+                 if matches(lang, text) and (self.include_pseudo or lang.code not in self._pseudo)]
+        for button in self.buttons:
+            button.setHidden(button not in shown)
+        for i, button in enumerate(shown):
+            self._grid.addWidget(button, i // COLUMNS, i % COLUMNS)
+        # Keyboard order follows the reading order of the grid.
+        previous: QWidget = self.filter
+        for button in shown:
+            QWidget.setTabOrder(previous, button)
+            previous = button
+        QWidget.setTabOrder(previous, self.back)
+        self.none.setVisible(not shown)
+
+    def _choose_first(self) -> None:
+        codes = self.visible_codes()
+        if codes:
+            self.chosen.emit(codes[0])
+
+    def retranslate(self) -> None:
+        # The language names never change: each is always written in its own language.
+        self.heading.setText(_("Choose your language"))
+        self.filter.setPlaceholderText(_("Type to find a language"))
+        self.filter.setAccessibleName(_("Find a language by its name"))
+        self.none.setText(_("No language matches what you typed."))
+        self.back.setText(_("Back"))
+        self.back.setAccessibleName(_("Back to the list of notices"))

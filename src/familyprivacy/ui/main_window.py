@@ -1,0 +1,279 @@
+"""The main window: a coordinator of screens, nothing more.
+
+It owns the visit, the settings and the language, and moves between the
+screens; each screen draws itself. Later screens (unlock, decisions, records)
+join the same stack.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy import i18n, settings
+from familyprivacy.content.loader import LoadResult
+from familyprivacy.content.model import Notice
+from familyprivacy.i18n import _, languages
+from familyprivacy.ui import fonts, theme
+from familyprivacy.ui.council_picker import CouncilPicker
+from familyprivacy.ui.language_picker import LanguagePicker
+from familyprivacy.ui.notice_picker import NoticePicker
+from familyprivacy.ui.presentation import PresentationBar
+from familyprivacy.ui.qt_translations import QtTranslations
+from familyprivacy.ui.topic_view import TopicView
+from familyprivacy.visit import Visit
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, loaded: LoadResult, prefs: settings.Loaded, qt: QtTranslations) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.settings = prefs.settings
+        self.qt = qt
+        self.visit: Visit | None = None
+        self.presenting = False
+        self._problems = [str(e) for e in loaded.errors] + ([prefs.problem] if prefs.problem else [])
+        self._font_key: tuple[tuple[str, ...], float] | None = None
+
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.details = QPushButton()
+        self.details.clicked.connect(self.show_problems)
+        banner = QWidget()
+        row = QHBoxLayout(banner)
+        row.addWidget(self.banner, 1)
+        row.addWidget(self.details)
+        banner.setVisible(bool(self._problems))
+        self.banner_box = banner
+        self.bar = PresentationBar(self.settings.text_scale, self.settings.high_contrast)
+        self.bar.scale_changed.connect(self.set_text_scale)
+        self.bar.contrast_changed.connect(self.set_high_contrast)
+        self.bar.present_requested.connect(self.enter_presentation)
+        self.bar.leave_requested.connect(self.request_leave_presentation)
+
+        self.council_picker = CouncilPicker(loaded.notices)
+        self.notice_picker = NoticePicker()
+        self.language_picker = LanguagePicker(include_pseudo=self.settings.demo)
+        self.topic_view = TopicView()
+        self.stack = QStackedWidget()
+        for screen in (self.council_picker, self.notice_picker, self.language_picker, self.topic_view):
+            self.stack.addWidget(screen)
+        self.council_picker.chosen.connect(self.choose_council)
+        self.council_picker.demo_chosen.connect(lambda: self.choose_council("", demo=True))
+        self.notice_picker.chosen.connect(self.start_visit)
+        self.language_picker.chosen.connect(self.choose_language)
+        self.language_picker.back_requested.connect(self.show_notice_picker)
+        self.topic_view.language_requested.connect(self.show_language_picker)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(banner)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        # A fixed minimum instead of one that follows every relayout: the window's size hints
+        # then stay put while text size and language change (and screens scroll instead).
+        own_layout = self.layout()
+        if own_layout is not None:
+            own_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.setMinimumSize(720, 540)
+        self._build_menus()
+        self._unlisten = i18n.on_language_changed(self.apply_language)
+        self._apply_look()
+        self.apply_language(i18n.current_language())
+        if prefs.first_run or not (self.settings.council or self.settings.demo):
+            self.show_council_picker()
+        else:
+            self.show_notice_picker()
+
+    # -- menus -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        self.visit_menu = self.menuBar().addMenu("")
+        self.new_visit_action = QAction(self)
+        self.new_visit_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_visit_action.triggered.connect(self.show_notice_picker)
+        self.present_action = QAction(self)
+        self.present_action.setShortcut(QKeySequence("F5"))
+        self.present_action.triggered.connect(self.enter_presentation)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.visit_menu.addActions([self.new_visit_action, self.present_action, self.quit_action])
+        self.settings_menu = self.menuBar().addMenu("")
+        self.council_action = QAction(self)
+        self.council_action.triggered.connect(self.show_council_picker)
+        self.demo_action = QAction(self)
+        self.demo_action.setCheckable(True)
+        self.demo_action.setChecked(self.settings.demo)
+        self.demo_action.toggled.connect(lambda on: self.choose_council(self.settings.council, demo=on))
+        self.settings_menu.addActions([self.council_action, self.demo_action])
+        # Actions that must not work while the family holds the laptop.
+        self.worker_actions = [self.new_visit_action, self.quit_action, self.council_action,
+                               self.demo_action]
+
+    # -- screens -----------------------------------------------------------
+    def show_council_picker(self) -> None:
+        self._show(self.council_picker)
+
+    def choose_council(self, council: str, demo: bool = False) -> None:
+        self._save(self.settings.with_changes(council=council, demo=demo))
+        self.demo_action.blockSignals(True)
+        self.demo_action.setChecked(demo)
+        self.demo_action.blockSignals(False)
+        self.language_picker.set_include_pseudo(demo)
+        self.show_notice_picker()
+
+    def notices_for_laptop(self) -> list[Notice]:
+        if self.settings.demo:
+            return list(self.loaded.notices)
+        return [n for n in self.loaded.notices if n.council.id == self.settings.council]
+
+    def show_notice_picker(self) -> None:
+        self.notice_picker.set_notices(self.notices_for_laptop())
+        self._show(self.notice_picker)
+
+    def start_visit(self, notice_id: str) -> None:
+        self.visit = Visit(notice_id, language=i18n.current_language())
+        self.show_language_picker()
+
+    def show_language_picker(self) -> None:
+        self.language_picker.filter.clear()
+        self._show(self.language_picker)
+
+    def choose_language(self, code: str) -> None:
+        if self.visit is None:
+            return
+        self.set_language(code)
+        if self.topic_view.visit is not self.visit:
+            self.topic_view.start(self.loaded.by_id(self.visit.notice_id), self.visit)
+        self._show(self.topic_view)
+
+    def _show(self, screen: QWidget) -> None:
+        self.stack.setCurrentWidget(screen)
+        self.bar.setVisible(screen in (self.language_picker, self.topic_view) or self.presenting)
+        screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- language ------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """The one way the language changes; every screen re-renders at once."""
+        if self.visit is not None:
+            self.visit.set_language(code)
+        i18n.set_language(code)
+
+    def apply_language(self, code: str) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.qt.switch(code)
+        rtl = languages.is_rtl(code)
+        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
+        app.setLayoutDirection(direction)
+        self._apply_font()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Family Privacy"))
+        self.visit_menu.setTitle(_("&Visit"))
+        self.new_visit_action.setText(_("&New visit"))
+        self.present_action.setText(_("&Present to the family"))
+        self.quit_action.setText(_("&Quit"))
+        self.settings_menu.setTitle(_("&Settings"))
+        self.council_action.setText(_("Change &council…"))
+        self.demo_action.setText(_("&Demonstration: show every council"))
+        self.banner.setText(_("Some files could not be used. Everything else works.") + " "
+                            + _("Tell your IT team."))
+        self.details.setText(_("Details"))
+        self.details.setAccessibleName(_("Show the details of the problem"))
+        for screen in (self.council_picker, self.notice_picker, self.language_picker, self.bar,
+                       self.topic_view):
+            screen.retranslate()
+
+    def show_problems(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, _("Details"),
+                          _("These files could not be used:") + "\n\n" + "\n".join(self._problems),
+                          QMessageBox.StandardButton.Ok, self)
+        box.open()
+        self.problems_box = box
+
+    # -- presentation ------------------------------------------------------
+    def enter_presentation(self) -> None:
+        self.presenting = True
+        self.menuBar().setVisible(False)
+        self.banner_box.setVisible(False)
+        for action in self.worker_actions:
+            action.setEnabled(False)
+        self.language_picker.back.setVisible(False)
+        self.bar.set_presenting(True)
+        self.bar.setVisible(True)
+        self._apply_look()
+        self.showFullScreen()
+
+    def request_leave_presentation(self) -> None:
+        """The only way out of presentation mode (a worker PIN check will guard it)."""
+        self.leave_presentation()
+
+    def leave_presentation(self) -> None:
+        self.presenting = False
+        self.menuBar().setVisible(True)
+        self.banner_box.setVisible(bool(self._problems))
+        for action in self.worker_actions:
+            action.setEnabled(True)
+        self.language_picker.back.setVisible(True)
+        self.bar.set_presenting(False)
+        self._apply_look()
+        self.showNormal()
+
+    # -- look ----------------------------------------------------------------
+    def set_text_scale(self, scale: float) -> None:
+        self._save(self.settings.with_changes(text_scale=scale))
+        self._apply_look()
+
+    def set_high_contrast(self, on: bool) -> None:
+        self._save(self.settings.with_changes(high_contrast=on))
+        self._apply_look()
+
+    def effective_scale(self) -> float:
+        return self.settings.text_scale * (theme.PRESENTATION_FACTOR if self.presenting else 1.0)
+
+    def _apply_look(self) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply(app, self.settings.high_contrast, theme.BASE_POINT_SIZE * self.effective_scale())
+        self._apply_font()
+        self.language_picker.set_scale(self.effective_scale())
+        self.topic_view.set_look(self.effective_scale(), self.settings.high_contrast)
+
+    def _apply_font(self) -> None:
+        lang = i18n.current_language()
+        key = (tuple(fonts.families_for(lang)), self.effective_scale())
+        if key != self._font_key:  # re-setting the font restyles every widget: only when needed
+            self._font_key = key
+            QApplication.setFont(fonts.ui_font(lang, theme.BASE_POINT_SIZE * key[1]))
+
+    def _save(self, new: settings.Settings) -> None:
+        self.settings = new
+        try:
+            settings.save(new)
+        except OSError as exc:
+            self._problems.append(_("The settings could not be saved: {reason}").format(
+                reason=exc.strerror or type(exc).__name__))
+            self.banner_box.setVisible(not self.presenting)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.presenting:  # the family cannot close the app from presentation mode
+            event.ignore()
+            return
+        self._unlisten()
+        super().closeEvent(event)

@@ -1,0 +1,77 @@
+"""The presentation controls: text size, high contrast, and entering or leaving presentation mode.
+
+Leaving is only ever *requested* here; the main window decides (a later worker
+PIN check guards that one method).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from familyprivacy.i18n import _
+from familyprivacy.settings import TEXT_SCALES
+
+
+class PresentationBar(QWidget):
+    scale_changed = Signal(float)
+    contrast_changed = Signal(bool)
+    present_requested = Signal()
+    leave_requested = Signal()
+
+    def __init__(self, scale: float, high_contrast: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scale = min(TEXT_SCALES, key=lambda s: abs(s - scale))
+        self._presenting = False
+        self.size_label = QLabel()
+        self.smaller = QPushButton()
+        self.bigger = QPushButton()
+        self.contrast = QPushButton()
+        self.contrast.setCheckable(True)
+        self.contrast.setChecked(high_contrast)
+        self.present = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.size_label)
+        layout.addWidget(self.smaller)
+        layout.addWidget(self.bigger)
+        layout.addWidget(self.contrast)
+        layout.addStretch(1)
+        layout.addWidget(self.present)
+        self.smaller.clicked.connect(lambda: self._step(-1))
+        self.bigger.clicked.connect(lambda: self._step(1))
+        self.contrast.toggled.connect(self.contrast_changed)
+        self.present.clicked.connect(self._present_clicked)
+        self.retranslate()
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    def set_presenting(self, presenting: bool) -> None:
+        self._presenting = presenting
+        self.retranslate()
+
+    def _present_clicked(self) -> None:
+        (self.leave_requested if self._presenting else self.present_requested).emit()
+
+    def _step(self, delta: int) -> None:
+        i = TEXT_SCALES.index(self._scale) + delta
+        if 0 <= i < len(TEXT_SCALES):
+            self._scale = TEXT_SCALES[i]
+            self.retranslate()
+            self.scale_changed.emit(self._scale)
+
+    def retranslate(self) -> None:
+        i = TEXT_SCALES.index(self._scale)
+        self.size_label.setText(_("Text size: {percent}%").format(percent=round(self._scale * 100)))
+        self.smaller.setText(_("Smaller text"))
+        self.smaller.setAccessibleName(_("Make the text smaller"))
+        self.smaller.setEnabled(i > 0)
+        self.bigger.setText(_("Bigger text"))
+        self.bigger.setAccessibleName(_("Make the text bigger"))
+        self.bigger.setEnabled(i < len(TEXT_SCALES) - 1)
+        self.contrast.setText(_("High contrast"))
+        self.contrast.setAccessibleName(_("High contrast colours"))
+        self.present.setText(_("Leave presentation") if self._presenting else _("Present to the family"))
+        self.present.setAccessibleName(self.present.text())

@@ -1,0 +1,46 @@
+"""Qt's own strings (standard buttons, text field menus) in the family's language, where Qt has them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QTranslator
+from PySide6.QtWidgets import QApplication
+
+
+def qt_translations_dir() -> Path:
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+
+
+def qm_for(code: str) -> Path | None:
+    """``qtbase_<code>.qm`` if Qt ships one; languages without one are covered by our catalog."""
+    base = code.split("-")[0].split("_")[0]
+    if base == "en":
+        return None
+    path = qt_translations_dir() / f"qtbase_{base}.qm"
+    return path if path.is_file() else None
+
+
+class QtTranslations:
+    """Swaps the one installed qtbase translator when the language changes."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.translator: QTranslator | None = None
+        self.language = "en"
+
+    def switch(self, code: str) -> bool:
+        """Install Qt's translation for ``code``; True if one was found and loaded."""
+        if self.translator is not None:
+            self.app.removeTranslator(self.translator)
+            self.translator = None
+        self.language = code
+        path = qm_for(code)
+        if path is None:
+            return False
+        translator = QTranslator(self.app)
+        if not translator.load(str(path)):
+            return False
+        self.app.installTranslator(translator)
+        self.translator = translator
+        return True

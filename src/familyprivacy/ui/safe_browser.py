@@ -1,0 +1,34 @@
+"""A QTextBrowser that shows a page and nothing else: no links followed, no files or URLs loaded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+
+class SafeBrowser(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setSearchPaths([])
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        # Room around the text so tall scripts (Nastaliq) never touch the frame.
+        self.document().setDocumentMargin(24)
+        self.setViewportMargins(8, 8, 8, 8)
+
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
+        """Nothing is ever fetched: not images, style sheets, files or network addresses."""
+        return None
+
+    def show_page(self, html: str, rtl: bool) -> None:
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl
+                                else Qt.LayoutDirection.LeftToRight)
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDefaultTextOption(option)
+        self.setHtml(html)

@@ -1,0 +1,89 @@
+"""Colours come from one palette, so the high-contrast theme reaches every widget and page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+BASE_POINT_SIZE = 13.0
+PRESENTATION_FACTOR = 1.3
+
+
+@dataclass(frozen=True)
+class Colours:
+    window: str
+    text: str
+    base: str
+    button: str
+    highlight: str
+    highlight_text: str
+    link: str
+    note: str  # background of calm notes (translation being updated, official text in English)
+    rule: str
+
+
+CALM = Colours("#f6f5f2", "#1b1b1b", "#ffffff", "#e7e5e0", "#1d5e8c", "#ffffff", "#1d5e8c",
+               "#fff4cc", "#c8c4bb")
+HIGH_CONTRAST = Colours("#000000", "#ffffff", "#000000", "#1a1a1a", "#ffff00", "#000000", "#ffff00",
+                        "#202020", "#ffffff")
+
+
+def colours(high_contrast: bool) -> Colours:
+    return HIGH_CONTRAST if high_contrast else CALM
+
+
+def palette(high_contrast: bool) -> QPalette:
+    c = colours(high_contrast)
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, value in ((role.Window, c.window), (role.WindowText, c.text), (role.Base, c.base),
+                     (role.AlternateBase, c.button), (role.Text, c.text), (role.Button, c.button),
+                     (role.ButtonText, c.text), (role.Highlight, c.highlight),
+                     (role.HighlightedText, c.highlight_text), (role.Link, c.link),
+                     (role.ToolTipBase, c.base), (role.ToolTipText, c.text),
+                     (role.PlaceholderText, c.rule), (role.BrightText, c.highlight)):
+        pal.setColor(r, QColor(value))
+    return pal
+
+
+def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT_SIZE) -> None:
+    app.setPalette(palette(high_contrast))
+    # Buttons drawn from the palette's colours; the focus ring is always visible and never
+    # changes the button's size, so nothing reflows or clips as focus moves.
+    c = colours(high_contrast)
+    disabled = "#8a8780" if not high_contrast else "#9a9a9a"
+    app.setStyleSheet(
+        f"QPushButton {{ background-color: {c.button}; color: {c.text}; border: 3px solid {c.rule}; "
+        f"border-radius: 6px; padding: 0.3em 0.9em; min-height: 1.5em; }}"
+        f"QPushButton:hover {{ border-color: {c.link}; }}"
+        f"QPushButton:checked {{ background-color: {c.highlight}; color: {c.highlight_text}; }}"
+        f"QPushButton:disabled {{ color: {disabled}; border-style: dashed; }}"
+        f"QPushButton:focus {{ border-color: {c.highlight}; background-color: {c.note}; }}"
+        f"QPushButton:checked:focus {{ background-color: {c.highlight}; border-color: {c.text}; }}"
+        f"QListWidget, QLineEdit, QTextBrowser {{ border: 3px solid {c.rule}; border-radius: 4px; }}"
+        f"QListWidget:focus, QLineEdit:focus, QTextBrowser:focus {{ border-color: {c.highlight}; }}"
+        f"QLineEdit {{ padding: 0.3em; }}"
+        f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
+    )
+
+
+def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int) -> str:
+    """The CSS for pages shown in QTextBrowser, built from the same colours as the widgets."""
+    c = colours(high_contrast)
+    size = round(BASE_POINT_SIZE * 1.35 * scale)
+    return (
+        f"body {{ font-family: {font_family}; font-size: {size}pt; color: {c.text}; "
+        f"background-color: {c.base}; }}\n"
+        f"p, li, td, dd, dt {{ line-height: {line_height}%; }}\n"
+        f"h1 {{ font-size: {round(size * 1.45)}pt; }}\n"
+        f"h2 {{ font-size: {round(size * 1.2)}pt; margin-top: 12px; }}\n"
+        f"h3 {{ font-size: {round(size * 1.05)}pt; }}\n"
+        f".note {{ background-color: {c.note}; color: {c.text}; }}\n"
+        f".term {{ font-weight: bold; text-decoration: underline; }}\n"
+        f".words {{ background-color: {c.note}; color: {c.text}; }}\n"
+        f".official {{ font-size: {round(size * 0.85)}pt; }}\n"
+        f".small {{ font-size: {round(size * 0.75)}pt; }}\n"
+        f"th {{ text-align: start; border-bottom: 1px solid {c.rule}; }}\n"
+    )

@@ -1,0 +1,97 @@
+"""One topic of a notice as an HTML page for QTextBrowser, from the autoescaped templates.
+
+Kept free of Qt so the page a family sees can be checked as text: every content
+string reaches the page through Jinja2's autoescaping, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from familyprivacy.content.localize import GlossaryView, NoticeView, SectionView
+from familyprivacy.content.templating import environment
+from familyprivacy.content.topics import TOPICS
+from familyprivacy.i18n import _, languages
+
+MODES = ("plain", "official", "alongside")
+
+
+@dataclass(frozen=True)
+class Page:
+    topic: str
+    title: str  # English, marked with N_ in content.topics; translated when shown
+    icon: str
+    section_ids: tuple[str, ...]
+
+
+def pages(view: NoticeView) -> list[Page]:
+    """The topics in PRODUCT.md's order, each with the notice's sections on it."""
+    out = []
+    for topic in TOPICS:
+        ids = tuple(s.id for s in view.sections if s.topic == topic.id)
+        if ids:
+            out.append(Page(topic.id, topic.title, topic.icon, ids))
+    return out
+
+
+def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+
+def glossing(glossary: tuple[GlossaryView, ...]) -> Callable[[str], list[tuple[str, str]]]:
+    """Split text into (segment, meaning) pairs; meaning is "" outside glossary terms."""
+    meanings = {g.term.text.casefold(): g.meaning.text for g in glossary}
+    pattern = _term_pattern([g.term.text for g in glossary])
+
+    def gloss(text: str) -> list[tuple[str, str]]:
+        if pattern is None:
+            return [(text, "")]
+        out: list[tuple[str, str]] = []
+        last = 0
+        for m in pattern.finditer(text):
+            if m.start() > last:
+                out.append((text[last:m.start()], ""))
+            out.append((m.group(0), meanings.get(m.group(0).casefold(), "")))
+            last = m.end()
+        if last < len(text):
+            out.append((text[last:], ""))
+        return out
+
+    return gloss
+
+
+def terms_used(glossary: tuple[GlossaryView, ...], sections: list[SectionView]) -> list[GlossaryView]:
+    """The glossary entries whose term appears in these sections' plain words."""
+    text = "\n".join(s.plain.text + "\n" + s.title.text for s in sections)
+    return [g for g in glossary if (p := _term_pattern([g.term.text])) and p.search(text)]
+
+
+def render_page(view: NoticeView, page: Page, mode: str, css: str,
+                english: NoticeView | None = None) -> str:
+    """The page's HTML in ``view.language``; ``english`` feeds the side-by-side mode."""
+    if mode not in MODES:
+        raise ValueError(f"unknown page mode {mode!r}")
+    sections = [view.section(sid) for sid in page.section_ids]
+    pairs = None
+    if mode == "alongside":
+        english = english or view
+        pairs = [(s, english.section(s.id)) for s in sections]
+    lang = view.language
+    try:
+        native = languages.get(lang).native_name
+    except KeyError:
+        native = lang
+    gaps = [g for g in view.gaps if g.section in page.section_ids]
+    template = environment().get_template("topic.html")
+    return template.render(
+        view=view, page_title=_(page.title), sections=sections, mode=mode, pairs=pairs,
+        lang=lang, rtl=languages.is_rtl(lang), css=css, native=native,
+        choices=view.choices if page.topic == "your-choices" else (),
+        gaps=gaps, words=terms_used(view.glossary, sections), gloss=glossing(view.glossary),
+        _=_,
+    )

@@ -1,0 +1,223 @@
+"""Reading a notice topic by topic: plain words first, the council's exact words one step away."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy.content.localize import NoticeView, localize
+from familyprivacy.content.model import Notice
+from familyprivacy.i18n import _, languages
+from familyprivacy.ui import fonts, icons, theme
+from familyprivacy.ui.safe_browser import SafeBrowser
+from familyprivacy.ui.topic_page import Page, pages, render_page
+from familyprivacy.visit import Visit
+
+
+class TopicView(QWidget):
+    language_requested = Signal()
+    page_shown = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.notice: Notice | None = None
+        self.visit: Visit | None = None
+        self.pages: list[Page] = []
+        self.index = 0
+        self.mode = "plain"
+        self.visited: set[int] = set()
+        self.scale = 1.0
+        self.high_contrast = False
+        self._views: dict[str, NoticeView] = {}
+
+        self.topics = QListWidget()
+        self.topics.setIconSize(QSize(40, 40))
+        self.topics.setSpacing(2)
+        self.topics.setMinimumWidth(220)
+        self.topics.currentRowChanged.connect(self._row_changed)
+        self.language = QPushButton()
+        self.language.clicked.connect(self.language_requested)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(12)
+        self.progress_label = QLabel()
+        self.browser = SafeBrowser()
+        self.back = QPushButton()
+        self.official = QPushButton()
+        self.official.setCheckable(True)
+        self.alongside = QPushButton()
+        self.alongside.setCheckable(True)
+        self.next = QPushButton()
+        self.back.clicked.connect(lambda: self.go(self.index - 1))
+        self.next.clicked.connect(lambda: self.go(self.index + 1))
+        self.official.toggled.connect(lambda on: self._set_mode("official" if on else "plain"))
+        self.alongside.toggled.connect(lambda on: self._set_mode("alongside" if on else "plain"))
+        QShortcut(QKeySequence("Alt+Right"), self, lambda: self.go(self.index + 1))
+        QShortcut(QKeySequence("Alt+Left"), self, lambda: self.go(self.index - 1))
+
+        top = QHBoxLayout()
+        top.addWidget(self.progress_label)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.language)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.official)
+        buttons.addWidget(self.alongside)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next)
+        right = QVBoxLayout()
+        right.addLayout(top)
+        right.addWidget(self.browser, 1)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 16)
+        layout.addWidget(self.topics)
+        layout.addLayout(right, 1)
+        for a, b in ((self.topics, self.browser), (self.browser, self.back), (self.back, self.official),
+                     (self.official, self.alongside), (self.alongside, self.next),
+                     (self.next, self.language)):
+            QWidget.setTabOrder(a, b)
+        self.setFocusProxy(self.next)
+        self.retranslate()
+
+    # -- the visit -------------------------------------------------------
+    def start(self, notice: Notice, visit: Visit) -> None:
+        self.notice, self.visit = notice, visit
+        self._views.clear()
+        self.pages = pages(self.view())
+        self.visited.clear()
+        self.mode = "plain"
+        self.index = -1
+        self._fill_topics()
+        self.go(0)
+
+    def view(self, lang: str | None = None) -> NoticeView:
+        assert self.notice is not None and self.visit is not None
+        lang = lang or self.visit.language
+        if lang not in self._views:
+            self._views[lang] = localize(self.notice, lang)
+        return self._views[lang]
+
+    def go(self, index: int) -> None:
+        if not self.pages or not 0 <= index < len(self.pages):
+            return
+        changed = index != self.index
+        self.index = index
+        if changed:
+            self._set_checked(self.official, False)
+            self._set_checked(self.alongside, False)
+            self.mode = "plain"
+        self.visited.add(index)
+        self.topics.blockSignals(True)
+        self.topics.setCurrentRow(index)
+        self.topics.blockSignals(False)
+        self.redraw()
+        self.page_shown.emit(index)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.go(row)
+
+    def _set_mode(self, mode: str) -> None:
+        if mode != "plain":  # the two views exclude each other
+            other = self.alongside if mode == "official" else self.official
+            self._set_checked(other, False)
+        elif self.official.isChecked() or self.alongside.isChecked():
+            return
+        self.mode = mode
+        self.redraw()
+
+    @staticmethod
+    def _set_checked(button: QPushButton, on: bool) -> None:
+        button.blockSignals(True)
+        button.setChecked(on)
+        button.blockSignals(False)
+
+    # -- drawing ---------------------------------------------------------
+    def set_look(self, scale: float, high_contrast: bool) -> None:
+        self.scale, self.high_contrast = scale, high_contrast
+        if self.pages:
+            self._fill_topics()
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the current page in the visit's language, and note what the family saw."""
+        if not self.pages or self.visit is None:
+            return
+        lang = self.visit.language
+        view = self.view()
+        page = self.pages[self.index]
+        css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang),
+                             fonts.line_height_percent(lang))
+        english = self.view("en") if self.mode == "alongside" else None
+        html = render_page(view, page, self.mode, css, english)
+        self.browser.show_page(html, languages.is_rtl(lang))
+        self.visit.record(view, page.section_ids, self.mode)
+        self._update_chrome()
+
+    def _fill_topics(self) -> None:
+        c = theme.colours(self.high_contrast)
+        self.topics.blockSignals(True)
+        self.topics.clear()
+        for i, page in enumerate(self.pages):
+            item = QListWidgetItem(icons.icon(page.icon, c.text, c.base, badge=i in self.visited), "")
+            self.topics.addItem(item)
+        self.topics.setCurrentRow(max(self.index, 0))
+        self.topics.blockSignals(False)
+        self._update_chrome()
+
+    def _update_chrome(self) -> None:
+        if not self.pages:
+            return
+        c = theme.colours(self.high_contrast)
+        for i, page in enumerate(self.pages):
+            item = self.topics.item(i)
+            if item is None:
+                continue
+            title = _(page.title)
+            seen = i in self.visited
+            item.setText(title)
+            item.setIcon(icons.icon(page.icon, c.text, c.base, badge=seen))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         _("{topic}, seen").format(topic=title) if seen else title)
+        n = len(self.pages)
+        self.progress.setRange(0, n)
+        self.progress.setValue(len(self.visited))
+        self.progress_label.setText(_("Topic {number} of {total}").format(number=self.index + 1, total=n))
+        self.progress.setAccessibleName(_("{seen} of {total} topics seen").format(
+            seen=len(self.visited), total=n))
+        self.back.setEnabled(self.index > 0)
+        self.next.setEnabled(self.index < n - 1)
+        english = self.visit is None or self.visit.language == "en"
+        self.alongside.setEnabled(not english)
+        has_official = any(self.view().section(s).official for s in self.pages[self.index].section_ids)
+        self.official.setEnabled(has_official)
+
+    def retranslate(self) -> None:
+        self.topics.setAccessibleName(_("Topics"))
+        self.browser.setAccessibleName(_("What this topic says"))
+        self.language.setText(_("Language"))
+        self.language.setAccessibleName(_("Change the language"))
+        self.back.setText(_("Back"))
+        self.back.setAccessibleName(_("Previous topic"))
+        self.next.setText(_("Next"))
+        self.next.setAccessibleName(_("Next topic"))
+        self.official.setText(_("The council's exact words"))
+        self.official.setAccessibleName(self.official.text())
+        self.alongside.setText(_("English alongside"))
+        self.alongside.setAccessibleName(_("Show English alongside, for the worker"))
+        self.progress_label.setAccessibleName(_("Progress"))
+        if self.pages:
+            self._update_chrome()
+            self.redraw()

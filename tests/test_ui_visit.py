@@ -1,0 +1,93 @@
+"""A whole visit, as a caseworker and a family do it: by mouse, and by keyboard alone."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import settings
+from familyprivacy.content.loader import LoadResult
+from familyprivacy.ui.main_window import MainWindow
+from tests.test_ui_support import make_window, notices, window  # noqa: F401 - fixtures
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def button_for(buttons: list, key: str):  # type: ignore[no-untyped-def]
+    (found,) = [b for b in buttons if b.key == key]
+    return found
+
+
+def test_whole_visit_by_clicks(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.stack.currentWidget() is window.council_picker
+    qtbot.mouseClick(button_for(window.council_picker.buttons, "example"), LEFT)
+    assert settings.load().settings.council == "example"
+    # Redcar-style: the council has two notices, and only its own are offered.
+    assert sorted(b.key for b in window.notice_picker.buttons) == ["example/test", "example/two"]
+    qtbot.mouseClick(button_for(window.notice_picker.buttons, "example/test"), LEFT)
+    assert window.stack.currentWidget() is window.language_picker
+    assert window.language_picker.visible_codes()[0] == "en"
+    qtbot.mouseClick(button_for(window.language_picker.buttons, "en"), LEFT)
+    view = window.topic_view
+    assert window.stack.currentWidget() is view
+    assert "Who we are" in view.browser.toPlainText()
+    for _ in range(len(view.pages) - 1):
+        qtbot.mouseClick(view.next, LEFT)
+    assert not view.next.isEnabled()
+    assert view.visited == set(range(10))
+    assert view.progress.value() == 10
+    assert "Your choices" in view.browser.toPlainText()
+    assert window.visit is not None
+    assert len(window.visit.sections_viewed()) == 10
+    qtbot.mouseClick(view.back, LEFT)
+    assert view.index == 8
+
+
+def test_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
+    def key(k: Qt.Key, widget=None) -> None:  # type: ignore[no-untyped-def]
+        qtbot.keyClick(widget or QApplication.focusWidget(), k)
+
+    # The first council button has focus after a Tab from the window.
+    window.council_picker.buttons[0].setFocus()
+    assert QApplication.focusWidget() is window.council_picker.buttons[0]
+    key(Qt.Key.Key_Space)
+    assert window.stack.currentWidget() is window.notice_picker
+    assert QApplication.focusWidget() is window.notice_picker.buttons[0]
+    key(Qt.Key.Key_Space)
+    # The family types part of a name, in English or in their own script, and presses Enter.
+    picker = window.language_picker
+    picker.filter.setFocus()
+    qtbot.keyClicks(picker.filter, "pol")
+    assert picker.visible_codes() == ["pl"]
+    key(Qt.Key.Key_Return, picker.filter)
+    view = window.topic_view
+    assert window.stack.currentWidget() is view
+    assert QApplication.focusWidget() is view.next
+    for _ in range(4):
+        key(Qt.Key.Key_Space)
+    assert view.index == 4
+    # Tab moves through the controls in reading order.
+    view.back.setFocus()
+    key(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is view.official
+    key(Qt.Key.Key_Space)
+    assert view.mode == "official"
+    assert "The council's exact words are in English" in view.browser.toPlainText()
+    view.topics.setFocus()
+    key(Qt.Key.Key_Down)
+    assert view.index == 5
+    assert view.mode == "plain"
+
+
+def test_first_run_skipped_once_council_is_saved(qtbot: QtBot, notices: LoadResult) -> None:
+    settings.save(settings.Settings(council="other"))
+    win = make_window(qtbot, notices, settings.load())
+    assert win.stack.currentWidget() is win.notice_picker
+    assert [b.key for b in win.notice_picker.buttons] == ["other/one"]
+
+
+def test_demo_shows_every_council(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.mouseClick(window.council_picker.demo, LEFT)
+    assert len(window.notice_picker.buttons) == 3
+    assert "ar-XB" in window.language_picker.visible_codes()
