@@ -84,7 +84,7 @@ class Score:
             out.append(f"a sentence of {self.longest} words (at most {MAX_SENTENCE_WORDS}): "
                        f"{self.longest_sentence[:80]!r}")
         if self.flesch < MIN_FLESCH:
-            out.append(f"Flesch reading ease {self.flesch:.0f} (target {MIN_FLESCH:g} or more)")
+            out.append(f"Flesch reading ease {self.flesch:.1f} (target {MIN_FLESCH:g} or more)")
         for term in self.jargon:
             out.append(f"unexplained legal term {term!r} (use a plain word, or explain it in the glossary)")
         return out
