@@ -127,7 +127,7 @@ def _check_head(conn: sqlite3.Connection, last: Envelope | None, data_key: bytes
             raise ChainBroken(0, "the record of the newest event is missing")
         return data_key is not None
     try:
-        head = json.loads(bytes(row[0]))
+        head = json.loads(row[0])
         seq, digest, mac = int(head["seq"]), str(head["hash"]), str(head["mac"])
     except (ValueError, KeyError, TypeError):
         raise ChainBroken(0, "the record of the newest event is damaged") from None
