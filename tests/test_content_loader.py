@@ -103,3 +103,23 @@ def test_duplicate_notice_id_across_files(tmp_path: Path) -> None:
 def test_check_fails_on_broken_content(tmp_path: Path) -> None:
     write_notice(tmp_path, text=notice_toml().replace("[council]", "[council"))
     assert not run_check([tmp_path]).ok
+
+
+def test_contact_details_do_not_count_as_hard_words() -> None:
+    from familyprivacy.content.readability import score
+
+    plain = score("You can e-mail us. Write to us. We will reply.")
+    with_contact = score("You can e-mail us. Write to InformationSecurity@redcar-cleveland.gov.uk. "
+                         "We will reply.")
+    assert abs(plain.flesch - with_contact.flesch) < 15
+    assert with_contact.flesch >= 70
+
+
+def test_syllable_counts_for_common_words() -> None:
+    from familyprivacy.content.readability import syllables
+
+    known = {"information": 4, "use": 1, "council": 2, "family": 3, "children": 2, "people": 2,
+             "privacy": 3, "social": 2, "special": 2, "organisation": 5, "media": 3, "able": 2,
+             "safe": 1, "keep": 1, "share": 1, "decided": 3}
+    wrong = {w: syllables(w) for w, n in known.items() if syllables(w) != n}
+    assert wrong == {}
