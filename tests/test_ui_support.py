@@ -51,7 +51,21 @@ def notices(tmp_path: Path) -> LoadResult:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, notices: LoadResult) -> Iterator[MainWindow]:
+def no_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests see the app before any translation lands, whatever translators commit meanwhile."""
+    from familyprivacy import i18n
+
+    empty = tmp_path / "translations"
+    empty.mkdir()
+    monkeypatch.setenv("FAMILYPRIVACY_TRANSLATIONS", str(empty))
+    i18n.catalogs().reload()
+    yield
+    monkeypatch.undo()
+    i18n.catalogs().reload()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, notices: LoadResult, no_translations: None) -> Iterator[MainWindow]:
     win = make_window(qtbot, notices)
     yield win
     if win.presenting:

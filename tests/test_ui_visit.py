@@ -9,7 +9,9 @@ from pytestqt.qtbot import QtBot
 from familyprivacy import settings
 from familyprivacy.content.loader import LoadResult
 from familyprivacy.ui.main_window import MainWindow
-from tests.test_ui_support import make_window, notices, window  # noqa: F401 - fixtures
+from tests.test_ui_support import make_window, no_translations, notices, window
+
+__all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextOption
+from PySide6.QtGui import QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 
@@ -24,6 +24,11 @@ class SafeBrowser(QTextBrowser):
     def loadResource(self, type: int, name: QUrl | str) -> Any:
         """Nothing is ever fetched: not images, style sheets, files or network addresses."""
         return None
+
+    def doSetSource(self, name: QUrl,
+                    type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
+                    ) -> None:
+        """Navigation is refused: the page on screen changes only through ``show_page``."""
 
     def show_page(self, html: str, rtl: bool) -> None:
         option = self.document().defaultTextOption()

@@ -49,12 +49,15 @@ def palette(high_contrast: bool) -> QPalette:
 
 
 def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT_SIZE) -> None:
-    app.setPalette(palette(high_contrast))
+    """Restyling every widget is slow, so only a real change is applied."""
+    new_palette = palette(high_contrast)
+    if app.palette() != new_palette:
+        app.setPalette(new_palette)
     # Buttons drawn from the palette's colours; the focus ring is always visible and never
     # changes the button's size, so nothing reflows or clips as focus moves.
     c = colours(high_contrast)
     disabled = "#8a8780" if not high_contrast else "#9a9a9a"
-    app.setStyleSheet(
+    sheet = (
         f"QPushButton {{ background-color: {c.button}; color: {c.text}; border: 3px solid {c.rule}; "
         f"border-radius: 6px; padding: 0.3em 0.9em; min-height: 1.5em; }}"
         f"QPushButton:hover {{ border-color: {c.link}; }}"
@@ -67,6 +70,8 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         f"QLineEdit {{ padding: 0.3em; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
     )
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int) -> str:

@@ -1,0 +1,99 @@
+"""What the page shows: escaped content, nothing loaded from outside, glossary and notes in place."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
+from pytestqt.qtbot import QtBot
+
+from familyprivacy.content.loader import LoadResult
+from familyprivacy.content.localize import localize
+from familyprivacy.ui import theme
+from familyprivacy.ui.main_window import MainWindow
+from familyprivacy.ui.safe_browser import SafeBrowser
+from familyprivacy.ui.topic_page import pages, render_page
+from familyprivacy.visit import Visit
+from tests.test_ui_support import no_translations, notices, window
+
+__all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
+
+HOSTILE = ('<img src="file:///etc/passwd"><script>alert("x")</script>'
+           '<a href="https://example.invalid/">click</a> &amp; {name}')
+
+
+def test_hostile_content_shows_as_text(qtbot: QtBot, notices: LoadResult, tmp_path: Path) -> None:
+    notice = notices.by_id("example/test")
+    first = dataclasses.replace(notice.sections[0], plain=HOSTILE, title="<b>bold?</b>")
+    hostile = dataclasses.replace(notice, sections=(first, *notice.sections[1:]))
+    browser = SafeBrowser()
+    qtbot.addWidget(browser)
+    view = localize(hostile, "en")
+    html = render_page(view, pages(view)[0], "plain", theme.page_css(False, 1.0, "sans-serif", 150))
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+    browser.show_page(html, rtl=False)
+    text = browser.toPlainText()
+    assert HOSTILE in text
+    assert "<b>bold?</b>" in text
+    assert browser.document().allFormats()  # rendered, not an empty document
+
+
+def test_browser_loads_nothing_and_follows_no_links(qtbot: QtBot, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET", "utf-8")
+    browser = SafeBrowser()
+    qtbot.addWidget(browser)
+    assert not browser.openLinks() and not browser.openExternalLinks()
+    url = QUrl.fromLocalFile(str(secret))
+    assert browser.loadResource(QTextDocument.ResourceType.HtmlResource.value, url) is None
+    browser.show_page('<p>page</p><a href="https://example.invalid/">go</a>', rtl=False)
+    browser.setSource(url)
+    browser.setSource(QUrl("https://example.invalid/"))
+    text = browser.toPlainText()
+    assert "SECRET" not in text and "page" in text and "go" in text
+
+
+def test_exact_words_note_and_glossary(qtbot: QtBot, window: MainWindow) -> None:
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("pl")
+    view = window.topic_view
+    text = view.browser.toPlainText()
+    assert "Words we use" not in text or "council" in text
+    assert "The local government for your area." in text  # the glossary term, explained in place
+    assert "class=\"term\"" in render_page(view.view(), view.pages[0], "plain", "")
+    view.official.click()
+    text = view.browser.toPlainText()
+    assert "Example Council is the data controller." in text
+    assert "The council's exact words are in English. They are the official text." in text
+    view.alongside.click()
+    assert view.mode == "alongside" and not view.official.isChecked()
+    text = view.browser.toPlainText()
+    assert "Polski" in text and "English" in text
+    assert window.visit is not None
+    hows = {s.view for s in window.visit.shown}
+    assert hows == {"plain", "official", "alongside"}
+
+
+def test_english_alongside_is_off_for_english(window: MainWindow) -> None:
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("en")
+    assert not window.topic_view.alongside.isEnabled()
+    assert "Official text" not in window.topic_view.browser.toPlainText()
+
+
+def test_visit_records_sections_and_languages(window: MainWindow) -> None:
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("en-XA")
+    window.topic_view.go(2)
+    visit = window.visit
+    assert isinstance(visit, Visit)
+    assert visit.sections_viewed() == ["who-we-are", "what-we-collect"]
+    assert visit.languages_for("what-we-collect") == ["en-XA"]
+    window.set_language("pl")  # no Polish content translation yet: shown in English
+    assert visit.languages_for("what-we-collect") == ["en-XA", "en"]
+    assert set(visit.fingerprints) == {"en-XA", "pl"}
