@@ -25,7 +25,7 @@ class SafeBrowser(QTextBrowser):
         """Nothing is ever fetched: not images, style sheets, files or network addresses."""
         return None
 
-    def doSetSource(self, name: QUrl,
+    def doSetSource(self, name: QUrl | str,
                     type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
                     ) -> None:
         """Navigation is refused: the page on screen changes only through ``show_page``."""
