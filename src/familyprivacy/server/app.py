@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -49,11 +49,14 @@ async def _read_json(request: Request, limit: int) -> Any:
         raise Refused(413, f"the request is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refused(413, f"the request is larger than {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Refused(413, f"the request is larger than {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise Refused(400, "the connection closed before the request was complete") from None
     try:
         return json.loads(b"".join(chunks), parse_constant=_bad_constant)
     except (ValueError, RecursionError):
