@@ -119,6 +119,10 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> int:
             MIGRATIONS[target](conn)
             conn.execute(f"PRAGMA user_version = {target}")
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            conn.execute("ROLLBACK")
+            raise StoreCorrupt(f"{path}: could not be upgraded to schema {target} ({exc}); it was left "
+                               f"at schema {target - 1}, with a backup in {backup.name}") from None
         except BaseException:
             conn.execute("ROLLBACK")
             raise
