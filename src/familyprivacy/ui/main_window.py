@@ -55,7 +55,6 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(banner)
         row.addWidget(self.banner, 1)
         row.addWidget(self.details)
-        banner.setVisible(bool(self._problems))
         self.banner_box = banner
         self.bar = PresentationBar(self.settings.text_scale, self.settings.high_contrast)
         self.bar.scale_changed.connect(self.set_text_scale)
@@ -84,6 +83,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        banner.setVisible(bool(self._problems))
         # A fixed minimum instead of one that follows every relayout: the window's size hints
         # then stay put while text size and language change (and screens scroll instead).
         own_layout = self.layout()
