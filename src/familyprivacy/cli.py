@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no sub-command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"familyprivacy {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check that this installation works (offscreen), print a report, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate notices: schema, verbatim wording, ICO "
@@ -91,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from familyprivacy import selftest
+
+        return selftest.run()
     if not getattr(args, "func", None):
         try:
             run = importlib.import_module("familyprivacy.ui.app").run

@@ -1,0 +1,75 @@
+"""``familyprivacy --self-test`` passes on a good install and fails, naming the part, on a broken one."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import cli, paths, selftest
+
+
+def test_every_check_passes_from_source(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--self-test"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("familyprivacy ") and "(source," in out[0]
+    lines = {line.split()[1]: line for line in out[1:-1] if line.split()[0] in ("ok", "skip")}
+    assert len(out) == len(selftest.CHECKS) + 2, out
+    for name in ("resources", "notices", "languages", "pdf"):
+        assert name in lines, out
+    # Every line carries a figure and its time.
+    assert all(line.rstrip().endswith(" ms]") for line in out[1:-1])
+    assert out[-1].startswith("self-test passed: ")
+
+
+def test_the_store_check_leaves_nothing_behind(qtbot: QtBot, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selftest.tempfile, "mkdtemp", lambda prefix: str(tmp_path / "scratch"))
+    (tmp_path / "scratch").mkdir()
+    results = {r.name: r for r in selftest.run_checks()}
+    assert results["records store"].status == selftest.OK, results["records store"].detail
+    assert results["pdf"].status == selftest.OK, results["pdf"].detail
+    assert not (tmp_path / "scratch").exists()
+
+
+def test_missing_resources_fail_with_the_part_named(qtbot: QtBot, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "resources"
+    shutil.copytree(paths.resources_dir(), broken, ignore=shutil.ignore_patterns("*.ttf"))
+    monkeypatch.setenv("FAMILYPRIVACY_RESOURCES", str(broken))
+    results = {r.name: r for r in selftest.run_checks()}
+    assert results["resources"].status == selftest.FAIL
+    assert "0 fonts" in results["resources"].detail
+    assert results["notices"].status == selftest.OK  # one broken part does not stop the others
+    assert selftest.run() == 1
+    assert "self-test FAILED" in capsys.readouterr().out
+
+
+def test_a_broken_notice_fails_the_notices_check(qtbot: QtBot, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = tmp_path / "resources"
+    shutil.copytree(paths.resources_dir(), broken)
+    first = sorted((broken / "notices").rglob("*.toml"))[0]
+    first.write_text(first.read_text("utf-8") + "\n[[section]\n", "utf-8")
+    monkeypatch.setenv("FAMILYPRIVACY_RESOURCES", str(broken))
+    results = {r.name: r for r in selftest.run_checks()}
+    assert results["notices"].status == selftest.FAIL
+    assert first.name in results["notices"].detail
+
+
+def test_a_missing_later_feature_is_skipped_not_failed(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    real = selftest.importlib.import_module
+
+    def without_store(name: str) -> object:
+        if name == "familyprivacy.consent.store":
+            raise ModuleNotFoundError(name=name)
+        return real(name)
+
+    monkeypatch.setattr(selftest.importlib, "import_module", without_store)
+    results = {r.name: r for r in selftest.run_checks()}
+    assert results["records store"].status == selftest.SKIP
+    assert all(r.status != selftest.FAIL for r in results.values()), results
