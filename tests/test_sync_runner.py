@@ -1,0 +1,188 @@
+"""The laptop's sync against a real inbox on loopback: confirm, erase, report problems, back off."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.envelope import seal
+from familyprivacy.consent.model import Capture, Child, Decision, Grantor, Interpreter, Visit, Worker
+from familyprivacy.consent.store import Store
+from familyprivacy.server import admin
+from familyprivacy.sync.client import InboxClient, SyncProblem
+from familyprivacy.sync.runner import BackgroundSync, backoff_delay, status_after, sync_once
+from familyprivacy.sync.settings import SyncSettings
+from familyprivacy.sync.status import SyncState, SyncStatus
+from tests.conftest_pg import FakeOutbox, InboxServer, free_port, start_server
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> InboxServer:
+    return start_server("sqlite", tmp_path_factory.mktemp("sync"), request, "--max-events", "4")
+
+
+def _laptop(server: InboxServer, visits: int = 2) -> tuple[FakeOutbox, SyncSettings]:
+    outbox = FakeOutbox()
+    outbox.add_visits(visits)
+    return outbox, SyncSettings(server.url, server.enrol(outbox), batch_size=3)
+
+
+def test_sync_confirms_then_erases_at_once_by_default(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=3)
+    with InboxClient(server.url, settings.device_token) as client:
+        report = sync_once(outbox, client, settings)
+    assert (report.confirmed, report.problems, report.erased) == (9, 0, 9)
+    assert outbox.erase_periods == [0]
+    assert all(e.body is None for e in outbox.events)
+    assert server.count(outbox.device_id) == 9
+    status = status_after(report, outbox.outbox_status())
+    assert status.state is SyncState.CONFIRMED and status.erased == 9
+    assert status.label() == "All records confirmed by the council"
+
+
+def test_a_council_period_is_passed_to_the_store(server: InboxServer) -> None:
+    outbox, settings = _laptop(server)
+    settings = settings.with_changes(erase_after_seconds=7 * 86400)
+    with InboxClient(server.url, settings.device_token) as client:
+        report = sync_once(outbox, client, settings)
+    assert report.erased == 0 and outbox.erase_periods == [7 * 86400]
+    assert all(e.body is not None for e in outbox.events)
+
+
+def test_an_oversized_batch_is_split_until_the_inbox_takes_it(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=4)
+    settings = settings.with_changes(batch_size=10)  # the server takes at most 4
+    with InboxClient(server.url, settings.device_token) as client:
+        report = sync_once(outbox, client, settings)
+    assert report.confirmed == 12 and server.count(outbox.device_id) == 12
+
+
+def test_a_refused_event_is_a_problem_and_nothing_after_it_is_confirmed(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=1)
+    with InboxClient(server.url, settings.device_token) as client:
+        sync_once(outbox, client, settings)
+        # a second laptop wrongly reuses this device's key and id: its events cannot link
+        rogue = FakeOutbox()
+        rogue.device_id, rogue.key = outbox.device_id, outbox.key
+        rogue.add_visits(1)
+        report = sync_once(rogue, client, settings)
+    assert report.problems == 3 and report.confirmed == 0
+    assert rogue.outbox_status()["problem"] == 3
+    assert "chain" in next(iter(rogue.reasons.values()))
+    status = status_after(report, rogue.outbox_status())
+    assert status.state is SyncState.PROBLEM and "refused" in status.reason_text()
+
+
+def test_changed_content_under_a_known_id_is_a_problem(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=1)
+    with InboxClient(server.url, settings.device_token) as client:
+        sync_once(outbox, client, settings)
+        altered = FakeOutbox()
+        altered.device_id, altered.key = outbox.device_id, outbox.key
+        first = outbox.events[0]
+        header = {k: v for k, v in first.header.items() if k not in ("v", "body_sha256")}
+        altered.events.append(seal(header, dict(first.body or {}, case_reference="CH-99"), outbox.key))
+        altered.state[first.event_id] = "waiting"
+        report = sync_once(altered, client, settings)
+    assert report.problems == 1 and altered.reasons[first.event_id] == "same id, different content"
+
+
+def test_revoked_laptop_is_told_plainly(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=1)
+    admin.revoke_device(server.engine, outbox.device_id)
+    with InboxClient(server.url, settings.device_token) as client, pytest.raises(SyncProblem) as caught:
+        sync_once(outbox, client, settings)
+    assert caught.value.status == 403 and not caught.value.retry
+    assert "switched off sync" in caught.value.message
+    assert outbox.outbox_status()["confirmed"] == 0
+
+
+def test_backoff_grows_with_jitter_and_stays_under_the_cap() -> None:
+    rng = random.Random(1)
+    samples = {attempt: [backoff_delay(attempt, rng, 5.0, 900.0) for _ in range(200)]
+               for attempt in (1, 4, 20)}
+    assert max(samples[1]) <= 5.0 and max(samples[4]) <= 40.0 and max(samples[20]) <= 900.0
+    assert min(min(s) for s in samples.values()) >= 2.5
+    assert max(samples[20]) > 500  # it really grows
+    assert len(set(samples[4])) > 150  # jitter: laptops do not retry in step
+
+
+def test_background_sync_waits_then_sync_now_confirms(server: InboxServer) -> None:
+    outbox, settings = _laptop(server, visits=2)
+    target = {"url": f"http://127.0.0.1:{free_port()}"}  # nothing listens here yet
+    seen: list[SyncStatus] = []
+    changed = threading.Condition()
+
+    def listen(status: SyncStatus) -> None:
+        with changed:
+            seen.append(status)
+            changed.notify_all()
+
+    def wait_for(state: SyncState) -> SyncStatus:
+        with changed:
+            assert changed.wait_for(lambda: any(s.state is state for s in seen), timeout=30), seen
+            return next(s for s in seen if s.state is state)
+
+    sync = BackgroundSync(lambda: outbox, settings, listen, base_delay=120, idle_interval=120,
+                          client_factory=lambda s: InboxClient(target["url"], s.device_token, timeout=5))
+    sync.start()
+    try:
+        waiting = wait_for(SyncState.WAITING)
+        assert "cannot be reached" in waiting.reason_text()
+        assert waiting.next_attempt is not None and waiting.counts["confirmed"] == 0
+        target["url"] = server.url
+        started = time.monotonic()
+        sync.sync_now()
+        confirmed = wait_for(SyncState.CONFIRMED)
+        assert time.monotonic() - started < 20  # did not sit out the two-minute backoff
+        assert confirmed.counts["confirmed"] == 6 and confirmed.erased == 6
+        assert any(s.state is SyncState.SENT for s in seen)
+        assert sync.status.state is SyncState.CONFIRMED
+    finally:
+        sync.stop()
+
+
+def test_background_sync_not_set_up_is_a_problem() -> None:
+    outbox = FakeOutbox()
+    sync = BackgroundSync(lambda: outbox, SyncSettings(), idle_interval=60)
+    sync.start()
+    try:
+        deadline = time.monotonic() + 10
+        while sync.status.state is not SyncState.PROBLEM and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sync.status.reason_text() == "This laptop is not set up for sync yet."
+    finally:
+        sync.stop()
+
+
+def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer, tmp_path: Path) -> None:
+    store = Store.create(tmp_path / "records.db", "correct horse", "Sam Worker",
+                         kdf=KdfParams.fast_for_tests())
+    visit = Visit(council_id="stockton", notice_id="stockton/childrens-social-care", case_reference="CH-1",
+                  grantors=(Grantor("g1", "Aleksandra Nowak", "mother"),), children=(Child("c1", "Zofia"),),
+                  worker=Worker("Sam Worker", "w1"), started_at="2026-11-25T10:00:00Z", ended_at=None,
+                  language="pl", content_fingerprint="f" * 64,
+                  interpreter=Interpreter("phone", "pl", "INT-1"))
+    store.record_visit(visit)
+    for choice in ("help-and-support", "research"):
+        store.record_decision(Decision(
+            visit_id=visit.visit_id, choice_id=choice, kind="service-agreement", status="given",
+            grantor_ids=("g1",), child_ids=("c1",), capture=Capture("verbal", witness="Pat"),
+            recorded_by="Sam Worker", language="pl", content_fingerprint="f" * 64))
+    code = admin.add_enrolment_code(server.engine)
+    with InboxClient(server.url) as client:
+        token = client.enrol(code, store.device_id, store.device_public_key())
+    settings = SyncSettings(server.url, token)
+    with InboxClient(server.url, token) as client:
+        report = sync_once(store, client, settings)
+    assert report.confirmed == 3 and report.problems == 0 and report.erased == 3
+    assert store.outbox_status()["confirmed"] == 3
+    assert server.count(store.device_id) == 3
+    check = store.verify()  # the chain still verifies with the bodies gone
+    assert (check.events, check.bodies_erased) == (3, 3)
+    store.close()
