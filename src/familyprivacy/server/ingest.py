@@ -82,8 +82,8 @@ def enrol(engine: Engine, code: str, device_id: str, public_key_b64: str, label:
         spent = conn.execute(update(db.enrolment_codes)
                              .where(c.code_hash == digest(code), c.used_at.is_(None))
                              .values(used_at=now, device_id=device_id))
-        expires = conn.execute(select(c.expires_at).where(c.code_hash == digest(code))).scalar()
-        if spent.rowcount != 1 or expires is None or _aware(expires) < now:
+        issued = conn.execute(select(c.expires_at, c.label).where(c.code_hash == digest(code))).first()
+        if spent.rowcount != 1 or issued is None or _aware(issued.expires_at) < now:
             conn.rollback()
             log.warning("enrolment refused: code unknown, used or expired")
             raise Refused(401, "the enrolment code is unknown, already used or expired")
@@ -92,9 +92,9 @@ def enrol(engine: Engine, code: str, device_id: str, public_key_b64: str, label:
             log.warning("enrolment refused: device already enrolled")
             raise Refused(409, "this device is already enrolled")
         conn.execute(db.devices.insert().values(
-            device_id=device_id, public_key=raw, token_hash=digest(token), label=label[:200],
-            enrolled_at=now, revoked_at=None, head_seq=0, head_hash=GENESIS, last_seen_at=None,
-            rate_window=0, rate_count=0))
+            device_id=device_id, public_key=raw, token_hash=digest(token),
+            label=(label or issued.label)[:200], enrolled_at=now, revoked_at=None, head_seq=0,
+            head_hash=GENESIS, last_seen_at=None, rate_window=0, rate_count=0))
     return token
 
 
