@@ -1,9 +1,11 @@
 #!/bin/sh
-# The system libraries Qt needs to run (offscreen or on a screen), installed
+# The system libraries Qt needs to run (offscreen or on a screen), and PostgreSQL for
+# the consent inbox's tests, installed
 # with Debian's apt when they are missing and we are allowed to. Elsewhere
 # (Windows, macOS, a non-root Linux user) it only says what it would need.
 set -e
-PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig"
+PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig postgresql"
+# postgresql: the consent inbox's tests start a throwaway cluster of their own (initdb, pg_ctl)
 command -v dpkg-query >/dev/null 2>&1 || exit 0
 missing=""
 for p in $PKGS; do
