@@ -5,12 +5,14 @@ Messages name the field, never its value: a body is personal content.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 KINDS = frozenset({"service-agreement", "data-consent", "information-only"})
 STATUSES = frozenset({"given", "refused", "deferred", "withdrawn", "expired", "invalidated"})
 VISIT_TEXT = ("visit_id", "council_id", "notice_id", "started_at", "language", "content_fingerprint")
+_NORMAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")  # what the laptop's store writes
 DECISION_TEXT = ("decision_id", "visit_id", "choice_id", "recorded_at", "content_fingerprint")
 
 
@@ -26,6 +28,8 @@ def normalise_time(value: Any, field: str) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise BodyError(f"{field} is not an ISO 8601 date and time") from None
+    if _NORMAL.fullmatch(value):
+        return value  # already UTC in the stored form; the parse above proved it a real moment
     if moment.tzinfo is None:
         raise BodyError(f"{field} needs a time zone offset")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
