@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-from PySide6.QtGui import QFontDatabase, QRawFont
+from PySide6.QtGui import QFontDatabase, QRawFont, QTextLayout
 from pytestqt.qtbot import QtBot
 
 from familyprivacy import paths
@@ -68,12 +68,31 @@ def test_the_check_can_fail(qtbot: QtBot) -> None:
 def test_each_script_has_its_family_and_urdu_uses_nastaliq(qtbot: QtBot) -> None:
     registered = set(fonts.register_fonts())
     assert set(fonts.ALL_FAMILIES) <= registered
-    assert fonts.families_for("ur")[0] == "Noto Nastaliq Urdu"
-    assert fonts.families_for("ar")[0] == "Noto Naskh Arabic"
-    assert fonts.families_for("pa")[0] == "Noto Sans Gurmukhi"
-    assert fonts.families_for("ti")[0] == "Noto Sans Ethiopic"
-    assert fonts.line_height_percent("ur") > fonts.line_height_percent("en")
+    assert fonts.families_for("ur")[:2] == ["Noto Sans", "Noto Nastaliq Urdu"]
+    assert fonts.families_for("ar")[:2] == ["Noto Sans", "Noto Naskh Arabic"]
+    assert "Noto Nastaliq Urdu" not in fonts.families_for("fa")
+    # Nastaliq's own line spacing is already tall: never squeezed below it.
+    assert fonts.line_height_percent("ur") >= 100
+    assert fonts.line_height_percent("bn") > fonts.line_height_percent("en")
     assert "Noto Nastaliq Urdu" in QFontDatabase.families()
+
+
+def _families_used(text: str, lang: str) -> set[str]:
+    layout = QTextLayout(text, fonts.ui_font(lang, 16))
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return {run.rawFont().familyName() for run in layout.glyphRuns()}
+
+
+def test_each_script_is_set_in_its_own_font(qtbot: QtBot) -> None:
+    fonts.register_fonts()
+    assert _families_used("اردو", "ur") == {"Noto Nastaliq Urdu"}
+    assert _families_used("العربية", "ar") == {"Noto Naskh Arabic"}
+    assert _families_used("ਪੰਜਾਬੀ", "pa") == {"Noto Sans Gurmukhi"}
+    assert _families_used("ትግርኛ", "ti") == {"Noto Sans Ethiopic"}
+    # English inside an Urdu page is set in Noto Sans, the Urdu in Nastaliq.
+    assert _families_used("Council اردو", "ur") == {"Noto Sans", "Noto Nastaliq Urdu"}
 
 
 def test_fonts_carry_their_licence() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from familyprivacy import settings
@@ -32,6 +32,12 @@ def test_presentation_hides_menus_and_settings(qtbot: QtBot, window: MainWindow)
     assert not window.banner_box.isVisible()
     assert not any(a.isEnabled() for a in window.worker_actions)
     assert not window.language_picker.back.isVisible()  # no way back to the notice list
+    assert not window.topic_view.alongside.isVisible()  # English alongside is the worker's view
+    # Nothing is cut off on the family's screen (an 800-pixel-wide offscreen screen).
+    QApplication.processEvents()
+    for button in window.topic_view.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), button.text()
     assert QApplication.font().pointSizeF() > normal_point
     # The family cannot close the window either.
     window.close()

@@ -31,7 +31,7 @@ def test_hostile_content_shows_as_text(qtbot: QtBot, notices: LoadResult, tmp_pa
     browser = SafeBrowser()
     qtbot.addWidget(browser)
     view = localize(hostile, "en")
-    html = render_page(view, pages(view)[0], "plain", theme.page_css(False, 1.0, "sans-serif", 150))
+    html = render_page(view, pages(view)[0], "plain", theme.page_css(False, 1.0, "sans-serif"))
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
     browser.show_page(html, rtl=False)
     text = browser.toPlainText()
@@ -97,3 +97,32 @@ def test_visit_records_sections_and_languages(window: MainWindow) -> None:
     window.set_language("pl")  # no Polish content translation yet: shown in English
     assert visit.languages_for("what-we-collect") == ["en-XA", "en"]
     assert set(visit.fingerprints) == {"en-XA", "pl"}
+
+
+def _sizes(browser: SafeBrowser) -> list[float]:
+    sizes = []
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        if not it.atEnd():
+            sizes.append(it.fragment().charFormat().font().pointSizeF())  # the size drawn
+        block = block.next()
+    return sizes
+
+
+def test_page_style_reaches_the_page_and_scales(qtbot: QtBot, notices: LoadResult) -> None:
+    browser = SafeBrowser()
+    qtbot.addWidget(browser)
+    view = localize(notices.by_id("example/test"), "ur")
+    page = pages(view)[0]
+    found = []
+    for scale in (1.0, 2.0):
+        css = theme.page_css(False, scale, "Noto Sans, Noto Nastaliq Urdu, sans-serif")
+        html = render_page(view, page, "plain", css, tall_height=125)
+        assert "&#39;" not in html and "&#34;" not in html  # the style is not mangled by escaping
+        browser.show_page(html, rtl=True)
+        found.append(_sizes(browser))
+    (h1, *rest), (h1_big, *rest_big) = found
+    assert h1 > max(rest)  # the topic title is the largest text
+    assert h1_big == 2 * h1 or abs(h1_big - 2 * h1) <= 1
+    assert max(rest_big) > 1.8 * max(rest)

@@ -48,33 +48,42 @@ def register_fonts() -> list[str]:
 
 
 def families_for(lang: str) -> list[str]:
-    """The families to use for a language, its own script first, then the rest as fallbacks."""
+    """Noto Sans for Latin and Cyrillic, then the language's own script, then the rest.
+
+    Qt falls back through the list per character, so English inside an Urdu page is set
+    in Noto Sans while the Urdu is set in Nastaliq (never Naskh) - each font for its script.
+    """
     if lang == "ur":
-        first = URDU_FAMILY
+        own = URDU_FAMILY
     else:
         try:
             script = languages.get(lang).script
         except KeyError:
             script = "Latn"
-        first = SCRIPT_FAMILIES.get(script, BASE_FAMILY)
-    rest = [f for f in ALL_FAMILIES if f != first and f != URDU_FAMILY]
-    return [first, *rest]
+        own = SCRIPT_FAMILIES.get(script, BASE_FAMILY)
+    order = [BASE_FAMILY, own, *ALL_FAMILIES]
+    if own != URDU_FAMILY:
+        order.remove(URDU_FAMILY)
+    return list(dict.fromkeys(order))
 
 
 def css_font_family(lang: str) -> str:
-    """A CSS ``font-family`` list for HTML shown in that language."""
-    return ", ".join(f"'{f}'" for f in families_for(lang)) + ", sans-serif"
+    """A CSS ``font-family`` list for HTML shown in that language.
+
+    Unquoted (family names are plain words), so the page's autoescaping leaves it intact.
+    """
+    return ", ".join(families_for(lang)) + ", sans-serif"
 
 
 def line_height_percent(lang: str) -> int:
     """Nastaliq's tall, sloping lines need far more room than Latin or Naskh."""
     if lang == "ur":
-        return 220
+        return 125  # on top of Nastaliq's own tall line spacing
     try:
         script = languages.get(lang).script
     except KeyError:
         script = "Latn"
-    return 170 if script in ("Arab", "Beng", "Guru", "Gujr") else 150
+    return 165 if script in ("Arab", "Beng", "Guru", "Gujr", "Ethi") else 150
 
 
 def ui_font(lang: str, point_size: float) -> QFont:

@@ -29,17 +29,26 @@ def _renderer(name: str, colour: str, background: str) -> QSvgRenderer | None:
     return renderer if renderer.isValid() else None
 
 
-def icon(name: str, colour: str, background: str = "#ffffff", size: int = 48, badge: bool = False
-         ) -> QIcon:
+def icon(name: str, colour: str, background: str = "#ffffff", size: int = 48, badge: bool = False,
+         selected: str = "", selected_background: str = "") -> QIcon:
     """The icon ``name`` in ``colour``, with a tick in the corner once seen (``badge``).
 
-    An unknown or unreadable icon gives an empty icon, never an error.
+    ``selected`` (on ``selected_background``) is drawn on a highlighted row. An unknown or unreadable icon
+    gives an empty icon, never an error.
     """
+    result = QIcon()
+    _add(result, name, colour, background, size, badge, QIcon.Mode.Normal)
+    if selected:
+        _add(result, name, selected, selected_background or background, size, badge, QIcon.Mode.Selected)
+    return result
+
+
+def _add(result: QIcon, name: str, colour: str, background: str, size: int, badge: bool,
+         mode: QIcon.Mode) -> None:
     renderer = _renderer(name, colour, background)
     if renderer is None:
-        return QIcon()
+        return
     tick = _renderer("tick", colour, background) if badge else None
-    result = QIcon()
     for scale in (1, 2):
         pixmap = QPixmap(size * scale, size * scale)
         pixmap.fill(Qt.GlobalColor.transparent)
@@ -52,5 +61,4 @@ def icon(name: str, colour: str, background: str = "#ffffff", size: int = 48, ba
             renderer.render(painter)
         painter.end()
         pixmap.setDevicePixelRatio(scale)
-        result.addPixmap(pixmap)
-    return result
+        result.addPixmap(pixmap, mode)

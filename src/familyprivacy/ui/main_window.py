@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         for action in self.worker_actions:
             action.setEnabled(False)
         self.language_picker.back.setVisible(False)
+        self.topic_view.set_presenting(True)
         self.bar.set_presenting(True)
         self.bar.setVisible(True)
         self._apply_look()
@@ -231,6 +232,7 @@ class MainWindow(QMainWindow):
         for action in self.worker_actions:
             action.setEnabled(True)
         self.language_picker.back.setVisible(True)
+        self.topic_view.set_presenting(False)
         self.bar.set_presenting(False)
         self._apply_look()
         self.showNormal()
@@ -276,4 +278,5 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._unlisten()
+        self.qt.remove()
         super().closeEvent(event)

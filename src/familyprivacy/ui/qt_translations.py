@@ -29,11 +29,15 @@ class QtTranslations:
         self.translator: QTranslator | None = None
         self.language = "en"
 
-    def switch(self, code: str) -> bool:
-        """Install Qt's translation for ``code``; True if one was found and loaded."""
+    def remove(self) -> None:
+        """Take this translator out of the application (when its window closes)."""
         if self.translator is not None:
             self.app.removeTranslator(self.translator)
             self.translator = None
+
+    def switch(self, code: str) -> bool:
+        """Install Qt's translation for ``code``; True if one was found and loaded."""
+        self.remove()
         self.language = code
         path = qm_for(code)
         if path is None:

@@ -74,17 +74,17 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         app.setStyleSheet(sheet)
 
 
-def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int) -> str:
+def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int = 150) -> str:
     """The CSS for pages shown in QTextBrowser, built from the same colours as the widgets."""
     c = colours(high_contrast)
     size = round(BASE_POINT_SIZE * 1.35 * scale)
     return (
         f"body {{ font-family: {font_family}; font-size: {size}pt; color: {c.text}; "
         f"background-color: {c.base}; }}\n"
-        f"p, li, td, dd, dt {{ line-height: {line_height}%; }}\n"
-        f"h1 {{ font-size: {round(size * 1.45)}pt; }}\n"
-        f"h2 {{ font-size: {round(size * 1.2)}pt; margin-top: 12px; }}\n"
-        f"h3 {{ font-size: {round(size * 1.05)}pt; }}\n"
+        f"p, li, td {{ line-height: {line_height}%; }}\n"
+        f".title {{ font-size: {round(size * 1.45)}pt; font-weight: bold; margin-bottom: 8px; }}\n"
+        f".section {{ font-size: {round(size * 1.2)}pt; font-weight: bold; margin-top: 18px; }}\n"
+        f".sub {{ font-size: {round(size * 1.05)}pt; font-weight: bold; margin-top: 12px; }}\n"
         f".note {{ background-color: {c.note}; color: {c.text}; }}\n"
         f".term {{ font-weight: bold; text-decoration: underline; }}\n"
         f".words {{ background-color: {c.note}; color: {c.text}; }}\n"

@@ -7,6 +7,7 @@ string reaches the page through Jinja2's autoescaping, never as markup.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +35,29 @@ def pages(view: NoticeView) -> list[Page]:
         if ids:
             out.append(Page(topic.id, topic.title, topic.icon, ids))
     return out
+
+
+def direction(text: str) -> str:
+    """``rtl`` or ``ltr`` from the first strong character, as HTML's ``dir="auto"`` decides.
+
+    Qt's rich text has no ``dir="auto"``; without this, an English fallback inside a
+    right-to-left page would have its full stop on the wrong side.
+    """
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL", "RLE", "RLO", "RLI"):
+            return "rtl"
+        if kind in ("L", "LRE", "LRO", "LRI"):
+            return "ltr"
+    return ""
+
+
+def tall(text: str) -> bool:
+    """True when the text opens in a script that needs taller lines than Latin (Nastaliq, Bengali...)."""
+    for ch in text:
+        if ch.isalpha():
+            return not unicodedata.name(ch, "LATIN").startswith(("LATIN", "CYRILLIC", "GREEK"))
+    return False
 
 
 def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
@@ -72,8 +96,11 @@ def terms_used(glossary: tuple[GlossaryView, ...], sections: list[SectionView]) 
 
 
 def render_page(view: NoticeView, page: Page, mode: str, css: str,
-                english: NoticeView | None = None) -> str:
-    """The page's HTML in ``view.language``; ``english`` feeds the side-by-side mode."""
+                english: NoticeView | None = None, tall_height: int = 165) -> str:
+    """The page's HTML in ``view.language``; ``english`` feeds the side-by-side mode.
+
+    ``tall_height`` is the line height (%) for blocks in scripts taller than Latin.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown page mode {mode!r}")
     sections = [view.section(sid) for sid in page.section_ids]
@@ -93,5 +120,5 @@ def render_page(view: NoticeView, page: Page, mode: str, css: str,
         lang=lang, rtl=languages.is_rtl(lang), css=css, native=native,
         choices=view.choices if page.topic == "your-choices" else (),
         gaps=gaps, words=terms_used(view.glossary, sections), gloss=glossing(view.glossary),
-        _=_,
+        direction=direction, tall=tall, tall_height=int(tall_height), _=_,
     )

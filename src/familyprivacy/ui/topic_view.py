@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -43,7 +43,13 @@ class TopicView(QWidget):
         self.topics = QListWidget()
         self.topics.setIconSize(QSize(40, 40))
         self.topics.setSpacing(2)
-        self.topics.setMinimumWidth(220)
+        self.topics.setMinimumWidth(240)
+        self.topics.setMaximumWidth(340)
+        # Long titles (long-word languages, bigger text) wrap instead of being cut off.
+        self.topics.setWordWrap(True)
+        self.topics.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.topics.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.topics.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.topics.currentRowChanged.connect(self._row_changed)
         self.language = QPushButton()
         self.language.clicked.connect(self.language_requested)
@@ -144,6 +150,12 @@ class TopicView(QWidget):
         button.setChecked(on)
         button.blockSignals(False)
 
+    def set_presenting(self, presenting: bool) -> None:
+        """English alongside is for the worker; the family's screen keeps only what they read."""
+        if presenting and self.alongside.isChecked():
+            self.alongside.setChecked(False)
+        self.alongside.setVisible(not presenting)
+
     # -- drawing ---------------------------------------------------------
     def set_look(self, scale: float, high_contrast: bool) -> None:
         self.scale, self.high_contrast = scale, high_contrast
@@ -158,29 +170,31 @@ class TopicView(QWidget):
         lang = self.visit.language
         view = self.view()
         page = self.pages[self.index]
-        css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang),
-                             fonts.line_height_percent(lang))
+        css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang))
         english = self.view("en") if self.mode == "alongside" else None
-        html = render_page(view, page, self.mode, css, english)
+        html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang))
         self.browser.show_page(html, languages.is_rtl(lang))
         self.visit.record(view, page.section_ids, self.mode)
         self._update_chrome()
 
     def _fill_topics(self) -> None:
-        c = theme.colours(self.high_contrast)
         self.topics.blockSignals(True)
         self.topics.clear()
         for i, page in enumerate(self.pages):
-            item = QListWidgetItem(icons.icon(page.icon, c.text, c.base, badge=i in self.visited), "")
+            item = QListWidgetItem(self._icon(page, i in self.visited), "")
             self.topics.addItem(item)
         self.topics.setCurrentRow(max(self.index, 0))
         self.topics.blockSignals(False)
         self._update_chrome()
 
+    def _icon(self, page: Page, seen: bool) -> QIcon:
+        c = theme.colours(self.high_contrast)
+        return icons.icon(page.icon, c.text, c.base, badge=seen, selected=c.highlight_text,
+                          selected_background=c.highlight)
+
     def _update_chrome(self) -> None:
         if not self.pages:
             return
-        c = theme.colours(self.high_contrast)
         for i, page in enumerate(self.pages):
             item = self.topics.item(i)
             if item is None:
@@ -188,7 +202,7 @@ class TopicView(QWidget):
             title = _(page.title)
             seen = i in self.visited
             item.setText(title)
-            item.setIcon(icons.icon(page.icon, c.text, c.base, badge=seen))
+            item.setIcon(self._icon(page, seen))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          _("{topic}, seen").format(topic=title) if seen else title)
         n = len(self.pages)
