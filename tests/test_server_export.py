@@ -165,3 +165,14 @@ def test_export_needs_a_live_team_token(inbox: tuple[InboxServer, FakeOutbox, st
     assert httpx.post(server.url + "/v1/actions", json={"event_ids": []},
                       headers={"authorization": f"Bearer {temp}"}).status_code == 403
     assert _get(server, temp, "xml").status_code == 404
+
+
+def test_a_child_without_a_real_birth_date_still_gives_a_valid_consent() -> None:
+    from familyprivacy.server.fhir import consent
+
+    visit = visit_body("vx")
+    visit["children"] = [{"id": "c1", "name": "Zofia", "date_of_birth": "2019-02-30"}]
+    resource = consent("ev-1", decision_body("vx", 1), visit, STOCKTON)
+    Consent.model_validate(resource)
+    assert "birthDate" not in resource["contained"][0]
+    assert resource["contained"][0]["name"][0]["text"] == "Zofia"

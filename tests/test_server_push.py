@@ -207,9 +207,12 @@ def test_envelope_shape_errors_are_invalid_not_crashes(server: InboxServer) -> N
     outbox, token = _enrolled(server, visits=1)
     env = outbox.events[0]
     odd = [{"header": env.header}, [1, 2], dict(env.to_wire(), sig=5),
-           dict(env.to_wire(), header=dict(env.header, seq="one"))]
+           dict(env.to_wire(), header=dict(env.header, seq="one")),
+           dict(env.to_wire(), header=dict(env.header, type=["visit"])),
+           dict(env.to_wire(), header=dict(env.header, prev={"x": 1}))]
     for item in odd:
         reply = _push(server, token, [item])
         assert reply.status_code == 422, item
+        assert reply.json()["results"][0]["outcome"] == "invalid"
     assert server.count(outbox.device_id) == 0
     assert Envelope.from_wire(env.to_wire()) == env

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from familyprivacy.consent.crypto import KdfParams
-from familyprivacy.consent.envelope import seal
+from familyprivacy.consent.envelope import Envelope, seal
+from familyprivacy.consent.errors import StoreLocked
 from familyprivacy.consent.model import Capture, Child, Decision, Grantor, Interpreter, Visit, Worker
 from familyprivacy.consent.store import Store
 from familyprivacy.server import admin
@@ -145,6 +146,34 @@ def test_background_sync_waits_then_sync_now_confirms(server: InboxServer) -> No
         assert sync.status.state is SyncState.CONFIRMED
     finally:
         sync.stop()
+
+
+class LockedOutbox(FakeOutbox):
+    """The worker locked the app: the store cannot decrypt bodies or even count."""
+
+    def outbox_pending(self, limit: int) -> list[Envelope]:
+        raise StoreLocked("locked")
+
+    def outbox_status(self) -> dict[str, int]:
+        raise StoreLocked("locked")
+
+
+def test_a_locked_store_means_waiting_not_a_dead_thread(server: InboxServer) -> None:
+    outbox = LockedOutbox()
+    settings = SyncSettings(server.url, server.enrol(outbox))
+    sync = BackgroundSync(lambda: outbox, settings, base_delay=0.05, max_delay=0.1)
+    sync.start()
+    try:
+        deadline = time.monotonic() + 10
+        while "locked" not in sync.status.reason_text() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert sync.status.state is SyncState.WAITING
+        assert "records are locked" in sync.status.reason_text()
+        time.sleep(0.3)  # several retries later the thread is still alive
+        assert sync._thread is not None and sync._thread.is_alive()
+    finally:
+        sync.stop()
+    assert sync._thread is not None and not sync._thread.is_alive()
 
 
 def test_background_sync_not_set_up_is_a_problem() -> None:

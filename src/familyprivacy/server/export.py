@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from familyprivacy.server import db
 from familyprivacy.server.bodies import STATUSES, BodyError, normalise_time
@@ -167,7 +168,14 @@ def to_csv(records: list[Record]) -> str:
 
 
 def mark_actioned(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], list[str]]:
-    """Mark decisions actioned; returns (newly marked or already marked, unknown ids)."""
+    """Mark decisions actioned; returns (marked now or before, unknown ids). Safe to repeat."""
+    try:
+        return _mark(engine, event_ids, by)
+    except IntegrityError:  # two team members marked the same decision at the same moment
+        return _mark(engine, event_ids, by)
+
+
+def _mark(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], list[str]]:
     e, a = db.events.c, db.actions.c
     done: list[str] = []
     unknown: list[str] = []

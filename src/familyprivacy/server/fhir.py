@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from typing import Any
 
 SYSTEM = "urn:familyprivacy"
@@ -44,8 +45,11 @@ def _patient(child_id: str, child: dict[str, Any] | None, index: int) -> dict[st
                                "identifier": [{"system": f"{SYSTEM}:child", "value": child_id}]}
     if child and isinstance(child.get("name"), str) and child["name"]:
         patient["name"] = [{"text": child["name"]}]
-    if child and isinstance(child.get("date_of_birth"), str) and child["date_of_birth"]:
-        patient["birthDate"] = child["date_of_birth"][:10]
+    if child and isinstance(child.get("date_of_birth"), str):
+        try:
+            patient["birthDate"] = date.fromisoformat(child["date_of_birth"][:10]).isoformat()
+        except ValueError:
+            pass  # not a date: leave it out rather than export an invalid resource
     return patient
 
 

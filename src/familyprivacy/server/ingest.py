@@ -202,6 +202,11 @@ def _check_batch(conn: Connection, device: Any, raw_events: list[Any]
             results.append(EventResult(index, event_id, "invalid", str(exc)))
             failed = True
             continue
+        except (TypeError, ValueError):  # a header field of the wrong JSON kind (a list for a type…)
+            results.append(EventResult(index, event_id, "invalid", "the event header has fields of the "
+                                       "wrong kind"))
+            failed = True
+            continue
         rows.append(row)
         known[event_id] = _Stored(row)
         head = item

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from familyprivacy.consent.errors import StoreLocked
 from familyprivacy.i18n import N_
 from familyprivacy.sync.client import InboxClient, SyncProblem
 from familyprivacy.sync.outbox import Outbox
@@ -148,31 +149,48 @@ class BackgroundSync:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        outbox = self._outbox_factory()
+        outbox: Outbox | None = None
         attempt = 0
         while not self._stop.is_set():
             delay = self._idle
-            if not self._settings.enrolled:
-                self._publish(SyncStatus(SyncState.PROBLEM, N_("This laptop is not set up for sync yet."),
-                                         outbox.outbox_status(), updated=_now()))
-            else:
-                try:
+            try:
+                outbox = outbox or self._outbox_factory()
+                if not self._settings.enrolled:
+                    self._publish(SyncStatus(SyncState.PROBLEM, N_("This laptop is not set up for sync yet."),
+                                             _counts(outbox), updated=_now()))
+                else:
                     with self._client_factory(self._settings) as client:
                         report = sync_once(outbox, client, self._settings, self._publish)
                     attempt = 0
-                    self._publish(status_after(report, outbox.outbox_status()))
-                except SyncProblem as problem:
-                    attempt += 1
-                    delay = backoff_delay(attempt, self._rng, self._base, self._cap)
-                    state = SyncState.WAITING if problem.retry else SyncState.PROBLEM
-                    self._publish(SyncStatus(state, problem.message, outbox.outbox_status(),
-                                             next_attempt=_now() + timedelta(seconds=delay), updated=_now()))
-                except Exception:
-                    attempt += 1
-                    delay = backoff_delay(attempt, self._rng, self._base, self._cap)
-                    log.exception("sync failed unexpectedly")
-                    self._publish(SyncStatus(SyncState.PROBLEM, N_("Sync stopped on an unexpected error. "
-                                                                   "It will try again."),
-                                             next_attempt=_now() + timedelta(seconds=delay), updated=_now()))
+                    self._publish(status_after(report, _counts(outbox)))
+            except SyncProblem as problem:
+                attempt += 1
+                delay = backoff_delay(attempt, self._rng, self._base, self._cap)
+                state = SyncState.WAITING if problem.retry else SyncState.PROBLEM
+                self._publish(SyncStatus(state, problem.message, _counts(outbox),
+                                         next_attempt=_now() + timedelta(seconds=delay), updated=_now()))
+            except StoreLocked:
+                attempt += 1
+                delay = backoff_delay(attempt, self._rng, self._base, self._cap)
+                self._publish(SyncStatus(SyncState.WAITING, N_("The records are locked. Sync goes on once "
+                                                               "the worker unlocks them."),
+                                         next_attempt=_now() + timedelta(seconds=delay), updated=_now()))
+            except Exception as exc:
+                attempt += 1
+                delay = backoff_delay(attempt, self._rng, self._base, self._cap)
+                log.error("sync failed unexpectedly: %s", type(exc).__name__)  # not the message: personal?
+                self._publish(SyncStatus(SyncState.PROBLEM, N_("Sync stopped on an unexpected error. "
+                                                               "It will try again."),
+                                         next_attempt=_now() + timedelta(seconds=delay), updated=_now()))
             self._wake.wait(delay)
             self._wake.clear()
+
+
+def _counts(outbox: Outbox | None) -> dict[str, int]:
+    """The store's counts, or none if it cannot say (locked, say): a status must always be published."""
+    if outbox is None:
+        return {}
+    try:
+        return outbox.outbox_status()
+    except Exception:
+        return {}
