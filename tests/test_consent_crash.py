@@ -36,6 +36,7 @@ def _child(path: Path, out: int, round_no: int) -> None:
     try:
         store = Store.open(path)
         store.unlock(PASS)
+        os.write(out, b"R\n")
         visit = sample_visit(visit_id=f"visit-{round_no}")
         store.record_visit(visit)
         os.write(out, f"V {visit.visit_id}\n".encode())
@@ -55,10 +56,15 @@ def _kill_during_saves(path: Path, round_no: int, rng: random.Random) -> list[st
         os.close(read_end)
         _child(path, write_end, round_no)
     os.close(write_end)
-    time.sleep(rng.uniform(0.0, 0.035))
+    chunks = []
+    if rng.random() < 0.2:  # now and then, while it is still opening the store
+        time.sleep(rng.uniform(0.0, 0.01))
+    else:  # mostly while it is saving, however slow the machine is today
+        while not b"".join(chunks).startswith(b"R\n") and (chunk := os.read(read_end, 65536)):
+            chunks.append(chunk)
+        time.sleep(rng.uniform(0.0, 0.02))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-    chunks = []
     while chunk := os.read(read_end, 65536):
         chunks.append(chunk)
     os.close(read_end)
@@ -98,7 +104,8 @@ def run_crash_loop(folder: Path, rounds: int, seed: int, check_every: int = 25) 
     for round_no in range(1, rounds + 1):
         for line in _kill_during_saves(path, round_no, rng):
             kind, _, ident = line.partition(" ")
-            (visits if kind == "V" else events).add(ident)
+            if kind != "R":
+                (visits if kind == "V" else events).add(ident)
         if round_no % check_every == 0 or round_no == rounds:
             stored = _check(path, visits, events)
     return stored, len(events) + len(visits)

@@ -101,6 +101,11 @@ def unwrap_data_key(passphrase: str, params: KdfParams, wrapped: bytes, store_id
     return key
 
 
+def body_ad(event_id: str, visit_id: str) -> bytes:
+    """Associated data of an event body: its ids, so a body moved to another row or visit fails."""
+    return f"event:{event_id}|visit:{visit_id}".encode()
+
+
 def subkey(data_key: bytes, purpose: str) -> bytes:
     """A separate key for each other use of the data key (e.g. the head's MAC)."""
     return hmac.new(data_key, b"familyprivacy:" + purpose.encode(), hashlib.sha256).digest()

@@ -30,8 +30,9 @@ class OutboxMixin:
 
     _conn: sqlite3.Connection
     _mutex: threading.RLock
+    _decision_cache: dict[str, Any]
 
-    def _body(self, seq: int, event_id: str, blob: bytes) -> dict[str, Any]:
+    def _body(self, seq: int, event_id: str, visit_id: str, blob: bytes) -> dict[str, Any]:
         raise NotImplementedError
 
     def _keys(self) -> object:
@@ -48,12 +49,12 @@ class OutboxMixin:
             return []
         with self._mutex:
             rows = self._conn.execute(
-                "SELECT e.seq, e.event_id, e.header, e.hash, e.signature, e.body FROM outbox o "
+                "SELECT e.seq, e.event_id, e.visit_id, e.header, e.hash, e.signature, e.body FROM outbox o "
                 "JOIN events e ON e.seq = o.seq WHERE o.state != 'confirmed' ORDER BY o.seq LIMIT ?",
                 (limit,)).fetchall()
-            return [Envelope(json.loads(header), self._body(seq, event_id, body), digest,
+            return [Envelope(json.loads(header), self._body(seq, event_id, visit_id, body), digest,
                              base64.b64encode(signature).decode("ascii"))
-                    for seq, event_id, header, digest, signature, body in rows]
+                    for seq, event_id, visit_id, header, digest, signature, body in rows]
 
     def mark_sent(self, event_ids: list[str]) -> None:
         """The events were handed to the inbox; an already confirmed event stays confirmed."""
@@ -90,6 +91,7 @@ class OutboxMixin:
                 " SELECT e.visit_id FROM events e JOIN outbox o ON o.seq = e.seq GROUP BY e.visit_id"
                 " HAVING SUM(o.state != 'confirmed') = 0 AND MAX(o.changed_at) <= ?)",
                 (time.time(), cutoff))
+            self._decision_cache.clear()
             return int(cursor.rowcount)
 
     def _move(self, event_ids: list[str], new: str, reason: str | None, allowed: tuple[str, ...]) -> None:

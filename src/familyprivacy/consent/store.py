@@ -59,6 +59,7 @@ class Store(OutboxMixin):
         self._data_key: bytes | None = None
         self._signing_key: Ed25519PrivateKey | None = None
         self._worker_name: str | None = None
+        self._decision_cache: dict[str, tuple[int, list[Decision]]] = {}
         meta = self._meta()
         if meta.get("format") != schema.FORMAT:
             raise NotAStore(f"{path}: is a SQLite database but not a records store")
@@ -157,6 +158,7 @@ class Store(OutboxMixin):
         """Forget the keys; reading or writing needs ``unlock`` again."""
         with self._mutex:
             self._data_key = self._signing_key = self._worker_name = None
+            self._decision_cache = {}
 
     @property
     def is_unlocked(self) -> bool:
@@ -222,7 +224,7 @@ class Store(OutboxMixin):
         env = seal({"event_id": event_id, "device_id": self.device_id, "seq": seq, "prev": prev,
                     "type": kind, "council_id": council_id, "notice_id": notice_id,
                     "recorded_at": utc_now()}, body, signing_key)
-        blob = crypto.encrypt(data_key, canonical(body), event_id.encode())
+        blob = crypto.encrypt(data_key, canonical(body), crypto.body_ad(event_id, visit_id))
         now = time.time()
         self._conn.execute(
             "INSERT INTO events (seq, event_id, type, visit_id, header, hash, signature, body) "
@@ -242,7 +244,7 @@ class Store(OutboxMixin):
         """Every visit still on the laptop (not yet erased after sync), oldest first."""
         self._keys()
         with self._mutex:
-            rows = self._conn.execute("SELECT seq, event_id, body FROM events WHERE type = 'visit' "
+            rows = self._conn.execute("SELECT seq, event_id, visit_id, body FROM events WHERE type = 'visit' "
                                       "AND body IS NOT NULL ORDER BY seq").fetchall()
             return [self._load(Visit, *row) for row in rows]
 
@@ -271,10 +273,11 @@ class Store(OutboxMixin):
         """Every event in chain order; bodies decrypted (None where erased)."""
         self._keys()
         with self._mutex:
-            rows = self._conn.execute("SELECT seq, event_id, header, hash, signature, body FROM events "
-                                      "ORDER BY seq").fetchall()
-        for seq, event_id, header, digest, signature, body in rows:
-            yield Envelope(json.loads(header), self._body(seq, event_id, body) if body else None, digest,
+            rows = self._conn.execute("SELECT seq, event_id, visit_id, header, hash, signature, body "
+                                      "FROM events ORDER BY seq").fetchall()
+        for seq, event_id, visit_id, header, digest, signature, body in rows:
+            yield Envelope(json.loads(header), self._body(seq, event_id, visit_id, body) if body else None,
+                           digest,
                            base64.b64encode(signature).decode("ascii"))
 
     def verify(self) -> VerifyReport:
@@ -283,30 +286,39 @@ class Store(OutboxMixin):
             return verify_chain(self._conn, self.device_id, self._public_key, self._data_key)
 
     def _visit(self, visit_id: str) -> Visit:
-        row = self._conn.execute("SELECT seq, event_id, body FROM events WHERE visit_id = ? AND "
+        row = self._conn.execute("SELECT seq, event_id, visit_id, body FROM events WHERE visit_id = ? AND "
                                  "type = 'visit' AND body IS NOT NULL", (visit_id,)).fetchone()
         if row is None:
             raise UnknownRecord("no such visit on this laptop (it may have been synced and erased)")
         return self._load(Visit, *row)
 
     def _decisions(self, visit_id: str) -> list[Decision]:
-        rows = self._conn.execute("SELECT seq, event_id, body FROM events WHERE visit_id = ? AND "
-                                  "type = 'decision' AND body IS NOT NULL ORDER BY seq",
-                                  (visit_id,)).fetchall()
-        return [self._load(Decision, *row) for row in rows]
+        """Decrypts only what is new since the last call: events are never changed, only appended
+        (or erased with their whole visit, which ``_visit`` then refuses)."""
+        last_seq, known = self._decision_cache.get(visit_id, (0, []))
+        rows = self._conn.execute("SELECT seq, event_id, visit_id, body FROM events WHERE visit_id = ? AND "
+                                  "type = 'decision' AND body IS NOT NULL AND seq > ? ORDER BY seq",
+                                  (visit_id, last_seq)).fetchall()
+        if rows:
+            known = known + [self._load(Decision, *row) for row in rows]
+            self._decision_cache[visit_id] = (rows[-1][0], known)
+        return list(known)
 
-    def _load(self, cls: type[_Record], seq: int, event_id: str, blob: bytes) -> _Record:
+    def _load(self, cls: type[_Record], seq: int, event_id: str, visit_id: str, blob: bytes) -> _Record:
         try:
-            return cls.from_body(self._body(seq, event_id, blob))
+            record = cls.from_body(self._body(seq, event_id, visit_id, blob))
         except ModelError as exc:
             raise StoreCorrupt(f"event seq {seq}: its content is invalid ({exc})") from None
+        if record.visit_id != visit_id:
+            raise StoreCorrupt(f"event seq {seq}: filed under the wrong visit")
+        return record
 
-    def _body(self, seq: int, event_id: str, blob: bytes) -> dict[str, Any]:
+    def _body(self, seq: int, event_id: str, visit_id: str, blob: bytes) -> dict[str, Any]:
         data_key, _ = self._keys()
         try:
-            body = json.loads(crypto.decrypt(data_key, bytes(blob), event_id.encode()))
+            body = json.loads(crypto.decrypt(data_key, bytes(blob), crypto.body_ad(event_id, visit_id)))
         except InvalidTag:
-            raise StoreCorrupt(f"event seq {seq}: cannot be decrypted (altered, or made with another "
+            raise StoreCorrupt(f"event seq {seq}: cannot be decrypted (altered, moved, or made with another "
                                "store's key)") from None
         except ValueError:
             raise StoreCorrupt(f"event seq {seq}: decrypted content is not JSON") from None
