@@ -116,7 +116,7 @@ def bench_verify(folder: Path, events: int) -> None:
     v = visit()
     store.record_visit(v)
     for n in range(events - 1):
-        if n % 20 == 19:
+        if n % 10 == 9:  # a visit with its handful of decisions
             v = visit()
             store.record_visit(v)
         else:

@@ -78,7 +78,7 @@ def test_a_failed_migration_leaves_the_store_as_it_was(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(FIXTURES / "schema_v1.db", tmp_path)
     _add_v2(monkeypatch, "ALTER TABLE no_such_table ADD COLUMN x")
-    with pytest.raises(StoreCorrupt, match="records.db: could not be upgraded to schema 2"):
+    with pytest.raises(StoreCorrupt, match=r"records\.db: could not be upgraded to schema 2"):
         Store.open(path)
     assert _version(path) == 1
     monkeypatch.delitem(schema.MIGRATIONS, 2)

@@ -110,13 +110,13 @@ def test_bodies_from_outside_are_checked_key_by_key() -> None:
     body = sample_visit().to_body()
     with pytest.raises(ModelError, match="visit: unknown field"):
         Visit.from_body(body | {"nickname": "Amy"})
-    with pytest.raises(ModelError, match="visit.worker: missing id"):
+    with pytest.raises(ModelError, match=r"visit\.worker: missing id"):
         Visit.from_body(body | {"worker": {"name": "Jo Caseworker"}})
     with pytest.raises(ModelError, match="visit: must be an object"):
         Visit.from_body(["not", "an", "object"])
     dbody = sample_decision(sample_visit()).to_body()
     with pytest.raises(ModelError, match="decision: missing replaces"):
         Decision.from_body({k: v for k, v in dbody.items() if k != "replaces"})
-    with pytest.raises(ModelError, match="decision.capture.signature_strokes"):
+    with pytest.raises(ModelError, match=r"decision\.capture\.signature_strokes"):
         Decision.from_body(dbody | {"capture": {"method": "signature", "signature_strokes": [[["x", 1, 2]]],
                                                  "witness": None}})
