@@ -62,6 +62,11 @@ def test_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
     picker.filter.setFocus()
     qtbot.keyClicks(picker.filter, "pol")
     assert picker.visible_codes() == ["pl"]
+    picker.filter.setText("pa")  # Panjabi and Pashto begin so; Español only contains it
+    assert picker.visible_codes() == ["pa", "ps", "es"]
+    picker.filter.setText("ਪੰਜਾ")  # the family's own script works too
+    assert picker.visible_codes() == ["pa"]
+    picker.filter.setText("pol")
     key(Qt.Key.Key_Return, picker.filter)
     view = window.topic_view
     assert window.stack.currentWidget() is view

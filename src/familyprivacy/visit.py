@@ -44,7 +44,8 @@ class Visit:
         """Note that these sections of ``view`` were put in front of the family just now."""
         if view.notice_id != self.notice_id:
             raise ValueError("the view belongs to another notice than this visit")
-        self.fingerprints.setdefault(view.language, view.fingerprint)
+        if view.language not in self.fingerprints:  # hashing the whole view is not free
+            self.fingerprints[view.language] = view.fingerprint
         now = _now()
         for sid in section_ids:
             section = view.section(sid)

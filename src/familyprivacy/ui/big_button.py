@@ -37,7 +37,7 @@ class BigButton(QPushButton):
         small.setPointSizeF(self.font().pointSizeF() * 0.9)
         self.sub.setFont(small)
         self.setAccessibleName(f"{main} ({sub})" if sub else main)
-        self.setMinimumHeight(self.sizeHint().height())
+        self.updateGeometry()
 
     def sizeHint(self) -> QSize:
         layout = self.layout()

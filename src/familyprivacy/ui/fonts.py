@@ -9,16 +9,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from familyprivacy import paths
 from familyprivacy.i18n import languages
 
-# The family each script reads best in; Urdu is written in Nastaliq, not Naskh.
-SCRIPT_FAMILIES = {
-    "Latn": "Noto Sans",
-    "Cyrl": "Noto Sans",
-    "Arab": "Noto Naskh Arabic",
-    "Beng": "Noto Sans Bengali",
-    "Guru": "Noto Sans Gurmukhi",
-    "Gujr": "Noto Sans Gujarati",
-    "Ethi": "Noto Sans Ethiopic",
-}
+# Urdu is written in Nastaliq, never Naskh; every other script has one Noto family.
 URDU_FAMILY = "Noto Nastaliq Urdu"
 BASE_FAMILY = "Noto Sans"
 # Every bundled family, in fallback order for mixed text (a language name list shows all scripts).
@@ -48,23 +39,15 @@ def register_fonts() -> list[str]:
 
 
 def families_for(lang: str) -> list[str]:
-    """Noto Sans for Latin and Cyrillic, then the language's own script, then the rest.
+    """Noto Sans for Latin and Cyrillic, then one font per other script; Urdu adds Nastaliq.
 
-    Qt falls back through the list per character, so English inside an Urdu page is set
-    in Noto Sans while the Urdu is set in Nastaliq (never Naskh) - each font for its script.
+    Qt falls back through the list per script run, so English inside an Urdu page is set
+    in Noto Sans while the Urdu is set in Nastaliq (never Naskh). The scripts do not
+    overlap otherwise, so every other language shares one list, and switching between
+    them does not restyle every widget.
     """
-    if lang == "ur":
-        own = URDU_FAMILY
-    else:
-        try:
-            script = languages.get(lang).script
-        except KeyError:
-            script = "Latn"
-        own = SCRIPT_FAMILIES.get(script, BASE_FAMILY)
-    order = [BASE_FAMILY, own, *ALL_FAMILIES]
-    if own != URDU_FAMILY:
-        order.remove(URDU_FAMILY)
-    return list(dict.fromkeys(order))
+    rest = [f for f in ALL_FAMILIES if f not in (BASE_FAMILY, URDU_FAMILY)]
+    return [BASE_FAMILY, URDU_FAMILY, *rest] if lang == "ur" else [BASE_FAMILY, *rest]
 
 
 def css_font_family(lang: str) -> str:

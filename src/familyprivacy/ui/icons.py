@@ -29,6 +29,7 @@ def _renderer(name: str, colour: str, background: str) -> QSvgRenderer | None:
     return renderer if renderer.isValid() else None
 
 
+@lru_cache(maxsize=256)  # drawn once per look; a language switch redraws no icon
 def icon(name: str, colour: str, background: str = "#ffffff", size: int = 48, badge: bool = False,
          selected: str = "", selected_background: str = "") -> QIcon:
     """The icon ``name`` in ``colour``, with a tick in the corner once seen (``badge``).

@@ -12,9 +12,18 @@ from familyprivacy.ui.big_button import BigButton
 COLUMNS = 3
 
 
+def _names(lang: languages.Language) -> tuple[str, ...]:
+    return (lang.native_name.casefold(), lang.english_name.casefold(), lang.code.casefold())
+
+
 def matches(lang: languages.Language, query: str) -> bool:
     q = query.strip().casefold()
-    return not q or any(q in name.casefold() for name in (lang.native_name, lang.english_name, lang.code))
+    return not q or any(q in name for name in _names(lang))
+
+
+def starts(lang: languages.Language, query: str) -> bool:
+    q = query.strip().casefold()
+    return bool(q) and any(name.startswith(q) for name in _names(lang))
 
 
 class LanguagePicker(QWidget):
@@ -36,8 +45,13 @@ class LanguagePicker(QWidget):
         self.back = QPushButton()
         self.back.clicked.connect(self.back_requested)
         self.buttons: list[BigButton] = []
+        self._shown: list[BigButton] = []
+        self._scale = 0.0
         grid_host = QWidget(self)
-        self._grid = QGridLayout(grid_host)
+        column = QVBoxLayout(grid_host)
+        self._grid = QGridLayout()
+        column.addLayout(self._grid)
+        column.addStretch(1)  # a short list keeps its buttons' size, at the top
         self._grid.setSpacing(12)
         for lang in self.languages:
             button = BigButton(lang.code, grid_host)
@@ -67,18 +81,26 @@ class LanguagePicker(QWidget):
         self._refilter(self.filter.text())
 
     def set_scale(self, scale: float) -> None:
+        if scale == self._scale:
+            return
+        self._scale = scale
         for button, lang in zip(self.buttons, self.languages, strict=True):
             button.set_lines(lang.native_name, lang.english_name, fonts.ui_font(lang.code, 20 * scale))
         self._refilter(self.filter.text())
 
     def visible_codes(self) -> list[str]:
-        return [b.key for b in self.buttons if not b.isHidden()]
+        """The languages on offer, in the order shown."""
+        return [b.key for b in self._shown]
 
     def _refilter(self, text: str) -> None:
         for button in self.buttons:
             self._grid.removeWidget(button)
-        shown = [b for b, lang in zip(self.buttons, self.languages, strict=True)
+        found = [(b, lang) for b, lang in zip(self.buttons, self.languages, strict=True)
                  if matches(lang, text) and (self.include_pseudo or lang.code not in self._pseudo)]
+        # Names that begin with what was typed come first; otherwise the usual order (English first).
+        found.sort(key=lambda pair: not starts(pair[1], text))
+        shown = [b for b, _lang in found]
+        self._shown = shown
         for button in self.buttons:
             button.setHidden(button not in shown)
         for i, button in enumerate(shown):

@@ -28,6 +28,7 @@ class QtTranslations:
         self.app = app
         self.translator: QTranslator | None = None
         self.language = "en"
+        self._loaded: dict[str, QTranslator | None] = {}  # read each .qm file once
 
     def remove(self) -> None:
         """Take this translator out of the application (when its window closes)."""
@@ -39,11 +40,14 @@ class QtTranslations:
         """Install Qt's translation for ``code``; True if one was found and loaded."""
         self.remove()
         self.language = code
-        path = qm_for(code)
-        if path is None:
-            return False
-        translator = QTranslator(self.app)
-        if not translator.load(str(path)):
+        if code not in self._loaded:
+            path = qm_for(code)
+            translator: QTranslator | None = QTranslator(self.app) if path else None
+            if translator is not None and not translator.load(str(path)):
+                translator = None
+            self._loaded[code] = translator
+        translator = self._loaded[code]
+        if translator is None:
             return False
         self.app.installTranslator(translator)
         self.translator = translator

@@ -233,5 +233,4 @@ class TopicView(QWidget):
         self.alongside.setAccessibleName(_("Show English alongside, for the worker"))
         self.progress_label.setAccessibleName(_("Progress"))
         if self.pages:
-            self._update_chrome()
-            self.redraw()
+            self.redraw()  # redraws the topic list and buttons too

@@ -1,0 +1,149 @@
+"""Start-up, language switch and memory of the app, beside a bare PySide6 window measured in the same run.
+
+Each figure comes from fresh processes (median of several), so imports and font
+loading count exactly as they do for a caseworker opening the laptop:
+
+    bare   start of the process to the first paint of an empty QWidget
+    app    start of the process to the first painted topic page of a visit
+    switch one live language change, re-rendering every screen (median of many)
+    memory peak resident set size of each process
+
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SWITCH_LANGUAGES = ("pl", "ur", "en-XA", "ar-XB", "pa", "en")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def child_bare(t0: float) -> dict[str, float]:
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    QApplication([])
+    loop = QEventLoop()
+    painted: list[float] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time() - t0)
+                loop.quit()
+            return False
+
+    window = QWidget()
+    watch = Watch()
+    window.installEventFilter(watch)
+    window.resize(1200, 800)
+    window.show()
+    loop.exec()
+    return {"start_s": painted[0], "peak_mb": _peak_mb()}
+
+
+def child_app(t0: float, switches: int) -> dict[str, float]:
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from familyprivacy import settings
+    from familyprivacy.content.loader import load_all
+    from familyprivacy.ui.app import application, build_window
+
+    app = application()
+    loaded = load_all()
+    notice = loaded.notices[0]
+    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
+    window = build_window(app, loaded, prefs)
+    window.resize(1200, 800)
+    window.show()
+    window.start_visit(notice.id)
+    loop = QEventLoop()
+    painted: list[float] = []
+
+    class Watch(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not painted:
+                painted.append(time.time() - t0)
+                loop.quit()
+            return False
+
+    watch = Watch()
+    window.topic_view.browser.viewport().installEventFilter(watch)
+    window.choose_language("en")
+    loop.exec()
+    window.topic_view.browser.viewport().removeEventFilter(watch)
+    if window.topic_view.browser.toPlainText().count("\n") < 3:
+        raise RuntimeError("the topic page is empty")
+    times = []
+    for i in range(switches):
+        lang = SWITCH_LANGUAGES[i % len(SWITCH_LANGUAGES)]
+        start = time.perf_counter()
+        window.set_language(lang)
+        QApplication.processEvents()  # the repaint is part of what the family waits for
+        times.append(time.perf_counter() - start)
+    window.set_language("en")
+    if window.visit is None or window.visit.languages_used != ["en", *SWITCH_LANGUAGES[:-1]]:
+        raise RuntimeError("the language switches did not reach the visit")
+    return {"start_s": painted[0], "switch_ms": statistics.median(times) * 1000,
+            "switch_max_ms": max(times) * 1000, "peak_mb": _peak_mb()}
+
+
+def run_child(kind: str, switches: int) -> dict[str, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               PYTHONPATH=str(ROOT / "src"))
+    with tempfile.TemporaryDirectory() as data:
+        env["FAMILYPRIVACY_DATA_DIR"] = data
+        env["BENCH_T0"] = repr(time.time())
+        out = subprocess.run([sys.executable, __file__, "--child", kind, "--switches", str(switches)],
+                             env=env, capture_output=True, text=True, check=True, timeout=300)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--switches", type=int, default=60)
+    parser.add_argument("--child", choices=("bare", "app"))
+    args = parser.parse_args()
+    if args.child:
+        t0 = float(os.environ["BENCH_T0"])
+        result = child_bare(t0) if args.child == "bare" else child_app(t0, args.switches)
+        print(json.dumps(result))
+        return 0
+
+    bare = [run_child("bare", 0) for _ in range(args.runs)]
+    app = [run_child("app", args.switches) for _ in range(args.runs)]
+
+    def med(rows: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    bare_start, app_start = med(bare, "start_s"), med(app, "start_s")
+    bare_mem, app_mem = med(bare, "peak_mb"), med(app, "peak_mb")
+    switch = med(app, "switch_ms")
+    print(f"runs: {args.runs} processes each; {args.switches} language switches per app run")
+    print(f"{'':34}{'bare window':>14}{'this app':>12}{'ratio':>8}{'target':>10}")
+    print(f"{'start to first paint (s)':34}{bare_start:14.3f}{app_start:12.3f}"
+          f"{app_start / bare_start:8.2f}{'<= 2.00':>10}")
+    print(f"{'peak memory (MB)':34}{bare_mem:14.1f}{app_mem:12.1f}{app_mem / bare_mem:8.2f}{'<= 2.00':>10}")
+    print(f"{'language switch, median (ms)':34}{'':14}{switch:12.1f}{'':8}{'< 50':>10}")
+    print(f"{'language switch, worst (ms)':34}{'':14}{max(r['switch_max_ms'] for r in app):12.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
