@@ -121,7 +121,7 @@ def test_csv_opens_with_the_expected_columns(inbox: tuple[InboxServer, FakeOutbo
     assert first["grantor_names"] == "Aleksandra Nowak"
     assert (first["status"], first["fhir_status"], first["fhir_decision"]) == ("refused", "active", "deny")
     assert first["interpreter_mode"] == "phone" and first["case_reference"] == "CH-12345"
-    assert first["state"] == "open"
+    assert first["state"] == "open" and first["received_at"].endswith("+00:00")
     formula = next(r for r in rows if r["decision_id"] == "vb-d1")
     assert formula["child_names"].startswith("'=")  # a spreadsheet will not run it
 

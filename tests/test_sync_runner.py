@@ -215,3 +215,22 @@ def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer,
     check = store.verify()  # the chain still verifies with the bodies gone
     assert (check.events, check.bodies_erased) == (3, 3)
     store.close()
+
+
+def test_enrolment_saves_the_settings_and_a_bad_code_saves_nothing(server: InboxServer) -> None:
+    from familyprivacy.sync import settings as sync_settings
+    from familyprivacy.sync.enrolment import enrol
+    from familyprivacy.sync.settings import SettingsError
+
+    laptop = FakeOutbox()
+    with pytest.raises(SyncProblem, match="not right"):
+        enrol(server.url, "wrong-code", laptop)
+    assert not sync_settings.load().enrolled
+    with pytest.raises(SettingsError, match="https"):
+        enrol("http://inbox.council.example", "x", laptop)
+    saved = enrol(server.url + "/", " " + admin.add_enrolment_code(server.engine) + "\n", laptop)
+    assert saved.enrolled and saved.server_url == server.url
+    assert sync_settings.load() == saved
+    laptop.add_visits(1)
+    with InboxClient(saved.server_url, saved.device_token) as client:
+        assert sync_once(laptop, client, saved).confirmed == 3

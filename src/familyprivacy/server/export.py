@@ -133,6 +133,13 @@ def _safe(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _utc(moment: datetime | None) -> str:
+    """SQLite hands times back without their zone; they were written in UTC."""
+    if moment is None:
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 def _row(r: Record) -> dict[str, str]:
     d, v = r.decision, r.visit or {}
     capture = d.get("capture") if isinstance(d.get("capture"), dict) else {}
@@ -151,9 +158,8 @@ def _row(r: Record) -> dict[str, str]:
         "interpreter_language": (interpreter or {}).get("language", ""),
         "language": d.get("language", ""), "case_reference": v.get("case_reference", ""),
         "recorded_by": d.get("recorded_by", ""), "replaces": d.get("replaces") or "",
-        "device_id": r.device_id, "received_at": r.received_at.isoformat() if r.received_at else "",
-        "state": "actioned" if r.actioned_at else "open",
-        "actioned_at": r.actioned_at.isoformat() if r.actioned_at else "",
+        "device_id": r.device_id, "received_at": _utc(r.received_at),
+        "state": "actioned" if r.actioned_at else "open", "actioned_at": _utc(r.actioned_at),
     }
     return {k: _safe(values[k]) for k in CSV_COLUMNS}
 
