@@ -1,0 +1,338 @@
+"""Who decided, for which children, how (signed on screen or said aloud before a witness), and the
+interpreter. ``collect()`` gives checked model objects or a list of plain problems to fix.
+
+Relationships are kept in English in the record (the council reads it); the form
+shows them in the family's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
+from familyprivacy.i18n import N_, _, languages
+from familyprivacy.ui.signature_pad import SignaturePad
+
+RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
+                 N_("young person"), N_("other family member"))
+INTERPRETER_MODES = (("none", N_("No interpreter")), ("in-person", N_("In person")),
+                     ("phone", N_("By phone")), ("video", N_("By video")))
+MAX_PEOPLE = 8
+
+
+@dataclass(frozen=True)
+class People:
+    grantors: tuple[Grantor, ...]
+    children: tuple[Child, ...]
+    interpreter: Interpreter
+    case_reference: str
+    capture: Capture
+
+
+class FormProblems(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class _PersonRow(QWidget):
+    def __init__(self, with_relationship: bool, on_remove: Callable[[], None]) -> None:
+        super().__init__()
+        self.name = QLineEdit()
+        self.name.setMaxLength(MAX_TEXT)
+        self.relationship: QComboBox | None = None
+        self.remove = QPushButton()
+        self.remove.clicked.connect(on_remove)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.name, 2)
+        if with_relationship:
+            self.relationship = QComboBox()
+            row.addWidget(self.relationship, 1)
+        row.addWidget(self.remove)
+
+    def retranslate(self, number: int) -> None:
+        self.name.setPlaceholderText(_("Name"))
+        self.name.setAccessibleName(_("Name of person {number}").format(number=number))
+        if self.relationship is not None:
+            current = self.relationship.currentIndex()
+            self.relationship.clear()
+            for key in RELATIONSHIPS:
+                self.relationship.addItem(_(key), key)
+            self.relationship.setCurrentIndex(max(current, 0))
+            self.relationship.setAccessibleName(_("Relationship of person {number}").format(number=number))
+        self.remove.setText(_("Remove"))
+        self.remove.setAccessibleName(_("Remove person {number}").format(number=number))
+
+
+class PeopleForm(QWidget):
+    next_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.case_reference = QLineEdit()
+        self.case_reference.setMaxLength(MAX_TEXT)
+        self.case_label = QLabel()
+        self.case_label.setBuddy(self.case_reference)
+
+        self.people_box = QGroupBox()
+        self.people_rows: list[_PersonRow] = []
+        self.people_list = QVBoxLayout()
+        self.add_person = QPushButton()
+        self.add_person.clicked.connect(lambda: self._add_row(self.people_rows, self.people_list, True))
+        people = QVBoxLayout(self.people_box)
+        people.addLayout(self.people_list)
+        people.addWidget(self.add_person, 0, Qt.AlignmentFlag.AlignLeading)
+
+        self.children_box = QGroupBox()
+        self.child_rows: list[_PersonRow] = []
+        self.children_list = QVBoxLayout()
+        self.add_child = QPushButton()
+        self.add_child.clicked.connect(lambda: self._add_row(self.child_rows, self.children_list, False))
+        children = QVBoxLayout(self.children_box)
+        children.addLayout(self.children_list)
+        children.addWidget(self.add_child, 0, Qt.AlignmentFlag.AlignLeading)
+
+        self.interpreter_box = QGroupBox()
+        self.mode = QComboBox()
+        self.interpreter_language = QComboBox()
+        for lang in languages.all_languages():
+            self.interpreter_language.addItem(f"{lang.native_name} — {lang.english_name}", lang.code)
+        self.reference = QLineEdit()
+        self.reference.setMaxLength(MAX_TEXT)
+        self.mode.currentIndexChanged.connect(self._mode_changed)
+        self.interpreter_labels = (QLabel(), QLabel(), QLabel())
+        interpreter_form = QFormLayout(self.interpreter_box)
+        for label, field in zip(self.interpreter_labels, (self.mode, self.interpreter_language,
+                                                          self.reference), strict=True):
+            label.setBuddy(field)
+            interpreter_form.addRow(label, field)
+
+        self.how_box = QGroupBox()
+        self.signed = QRadioButton()
+        self.verbal = QRadioButton()
+        self.signed.setChecked(True)
+        self.how_group = QButtonGroup(self)
+        self.how_group.addButton(self.signed)
+        self.how_group.addButton(self.verbal)
+        self.pad = SignaturePad()
+        self.clear = QPushButton()
+        self.clear.clicked.connect(self.pad.clear)
+        self.witness = QLineEdit()
+        self.witness.setMaxLength(MAX_TEXT)
+        self.signed.toggled.connect(self._how_changed)
+        how = QGridLayout(self.how_box)
+        how.addWidget(self.signed, 0, 0)
+        how.addWidget(self.verbal, 0, 1)
+        how.addWidget(self.pad, 1, 0, 1, 2)
+        how.addWidget(self.clear, 2, 0, Qt.AlignmentFlag.AlignLeading)
+        how.addWidget(self.witness, 3, 0, 1, 2)
+
+        self.problems = QLabel()
+        self.problems.setObjectName("problem")
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setVisible(False)
+
+        body = QWidget()
+        form = QVBoxLayout(body)
+        form.addWidget(self.heading)
+        case_row = QHBoxLayout()
+        case_row.addWidget(self.case_label)
+        case_row.addWidget(self.case_reference, 1)
+        form.addLayout(case_row)
+        for box in (self.people_box, self.children_box, self.how_box, self.interpreter_box):
+            form.addWidget(box)
+        form.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+
+        self.back = QPushButton()
+        self.back.clicked.connect(self.back_requested)
+        self.next = QPushButton()
+        self.next.setDefault(True)
+        self.next.clicked.connect(self._next)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.problems)
+        layout.addLayout(buttons)
+        self.setFocusProxy(self.case_reference)
+        self.reset()
+
+    # -- rows ----------------------------------------------------------------------------------------
+    def _add_row(self, rows: list[_PersonRow], layout: QVBoxLayout, relationship: bool) -> _PersonRow | None:
+        if len(rows) >= MAX_PEOPLE:
+            return None
+        row: _PersonRow = _PersonRow(relationship, lambda: self._remove_row(rows, layout, row))
+        rows.append(row)
+        layout.addWidget(row)
+        self.retranslate()
+        row.name.setFocus()
+        return row
+
+    def _remove_row(self, rows: list[_PersonRow], layout: QVBoxLayout, row: _PersonRow) -> None:
+        if rows is self.people_rows and len(rows) == 1:
+            row.name.clear()  # someone must decide: the last row is emptied, not removed
+            return
+        rows.remove(row)
+        layout.removeWidget(row)
+        row.deleteLater()
+        self.retranslate()
+
+    def add_person_row(self) -> _PersonRow | None:
+        return self._add_row(self.people_rows, self.people_list, True)
+
+    def add_child_row(self) -> _PersonRow | None:
+        return self._add_row(self.child_rows, self.children_list, False)
+
+    def reset(self) -> None:
+        """A new visit: nothing of the last family stays on screen."""
+        for rows, layout in ((self.people_rows, self.people_list), (self.child_rows, self.children_list)):
+            for row in rows:
+                layout.removeWidget(row)
+                row.deleteLater()
+            rows.clear()
+        self.case_reference.clear()
+        self.reference.clear()
+        self.witness.clear()
+        self.mode.setCurrentIndex(0)
+        self.signed.setChecked(True)
+        self.pad.clear()
+        self.problems.setVisible(False)
+        self.add_person_row()
+        self.retranslate()
+
+    def _mode_changed(self) -> None:
+        on = self.mode.currentData() not in (None, "none")
+        self.interpreter_language.setEnabled(on)
+        self.reference.setEnabled(on)
+
+    def _how_changed(self) -> None:
+        signed = self.signed.isChecked()
+        self.pad.setVisible(signed)
+        self.clear.setVisible(signed)
+        self.witness.setVisible(not signed)
+
+    # -- result --------------------------------------------------------------------------------------
+    def collect(self) -> People:
+        """The form as model objects; raises FormProblems naming each field to fix (never its value)."""
+        problems: list[str] = []
+        case = self.case_reference.text().strip()
+        if not case:
+            problems.append(_("Enter the case reference."))
+        grantors = []
+        for i, row in enumerate(self.people_rows, 1):
+            name = row.name.text().strip()
+            if not name:
+                problems.append(_("Enter the name of person {number}.").format(number=i))
+                continue
+            relationship = row.relationship.currentData() if row.relationship is not None else None
+            grantors.append(Grantor(f"g{i}", name, str(relationship or "other family member")))
+        children = []
+        for i, row in enumerate(self.child_rows, 1):
+            name = row.name.text().strip()
+            if not name:
+                problems.append(_("Enter the name of child {number}, or remove that row.").format(number=i))
+                continue
+            children.append(Child(f"c{i}", name))
+        mode = str(self.mode.currentData() or "none")
+        reference = self.reference.text().strip() or None
+        interpreter = (Interpreter() if mode == "none"
+                       else Interpreter(mode, str(self.interpreter_language.currentData()), reference))
+        if self.signed.isChecked():
+            capture = Capture("signature", self.pad.strokes(), None)
+            if self.pad.is_empty():
+                problems.append(_("Ask the person deciding to sign, or choose 'said aloud' with a witness."))
+        else:
+            witness = self.witness.text().strip()
+            capture = Capture("verbal", None, witness)
+            if not witness:
+                problems.append(_("Enter the name of the witness."))
+        if problems:
+            raise FormProblems(problems)
+        return People(tuple(grantors), tuple(children), interpreter, case, capture)
+
+    def _next(self) -> None:
+        try:
+            self.collect()
+        except FormProblems as exc:
+            self.problems.setText("\n".join(exc.problems))
+            self.problems.setVisible(True)
+            return
+        self.problems.setVisible(False)
+        self.next_requested.emit()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Who decided, and how"))
+        self.case_label.setText(_("Case reference"))
+        self.case_reference.setAccessibleName(_("Case reference"))
+        self.people_box.setTitle(_("People who decided"))
+        self.add_person.setText(_("Add another person"))
+        self.add_person.setAccessibleName(_("Add another person who decided"))
+        self.add_person.setEnabled(len(self.people_rows) < MAX_PEOPLE)
+        self.children_box.setTitle(_("The children these choices are for"))
+        self.add_child.setText(_("Add a child"))
+        self.add_child.setAccessibleName(_("Add a child these choices are for"))
+        self.add_child.setEnabled(len(self.child_rows) < MAX_PEOPLE)
+        for i, row in enumerate(self.people_rows, 1):
+            row.retranslate(i)
+        for i, row in enumerate(self.child_rows, 1):
+            row.retranslate(i)
+            row.name.setAccessibleName(_("Name of child {number}").format(number=i))
+            row.remove.setAccessibleName(_("Remove child {number}").format(number=i))
+        self.interpreter_box.setTitle(_("Interpreter"))
+        mode = self.mode.currentIndex()
+        self.mode.clear()
+        for key, text in INTERPRETER_MODES:
+            self.mode.addItem(_(text), key)
+        self.mode.setCurrentIndex(max(mode, 0))
+        self.mode.setAccessibleName(_("Was there an interpreter?"))
+        self.interpreter_language.setAccessibleName(_("The interpreter's language"))
+        self.reference.setPlaceholderText(_("Interpreter's booking or badge reference"))
+        self.reference.setAccessibleName(_("Interpreter's booking or badge reference"))
+        for label, text in zip(self.interpreter_labels, (_("How"), _("Language"), _("Reference")),
+                               strict=True):
+            label.setText(text)
+        self.how_box.setTitle(_("How the decision was given"))
+        self.signed.setText(_("Signed on screen"))
+        self.verbal.setText(_("Said aloud, with a witness"))
+        self.clear.setText(_("Clear the signature"))
+        self.clear.setAccessibleName(_("Clear the signature"))
+        self.witness.setPlaceholderText(_("Name of the witness"))
+        self.witness.setAccessibleName(_("Name of the witness"))
+        self.pad.retranslate()
+        self.back.setText(_("Back"))
+        self.back.setAccessibleName(_("Back to the choices"))
+        self.next.setText(_("Check everything"))
+        self.next.setAccessibleName(_("Check everything before saving"))
+        self._mode_changed()
+        self._how_changed()

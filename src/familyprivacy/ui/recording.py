@@ -1,0 +1,61 @@
+"""From what happened on screen to the records the store keeps: one visit event, one decision per choice.
+
+No Qt here: the screens gather answers and people, this turns them into checked
+``consent.model`` objects and saves them, so the bench and the tests can do the
+same without a window.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from familyprivacy import visit as session
+from familyprivacy.consent.cli import worker_slug
+from familyprivacy.consent.model import Decision, SectionShown, Visit, Worker
+from familyprivacy.consent.store import Store
+from familyprivacy.content.localize import NoticeView
+from familyprivacy.ui.people_form import People
+
+
+def _utc(stamp: str) -> str:
+    when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def worker_for(store: Store) -> Worker:
+    name = store.worker_name()
+    return Worker(name, worker_slug(name))
+
+
+def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], people: People,
+          worker: Worker) -> tuple[Visit, list[Decision]]:
+    """The visit as the family saw it, and their answers in the notice's order."""
+    sections = tuple(dict.fromkeys(SectionShown(s.section_id, s.language) for s in shown.shown))
+    record = Visit(
+        council_id=family.council.get("id") or family.notice_id.split("/")[0],
+        notice_id=family.notice_id, case_reference=people.case_reference,
+        grantors=people.grantors, children=people.children, worker=worker,
+        started_at=_utc(shown.started), ended_at=_utc(datetime.now(UTC).isoformat()),
+        language=family.language, content_fingerprint=family.fingerprint,
+        sections_shown=sections, interpreter=people.interpreter)
+    grantor_ids = tuple(g.id for g in people.grantors)
+    child_ids = tuple(c.id for c in people.children)
+    decisions = [
+        Decision(visit_id=record.visit_id, choice_id=choice.id, kind=choice.kind,
+                 status=answers[choice.id], grantor_ids=grantor_ids, child_ids=child_ids,
+                 capture=people.capture, recorded_by=worker.id, language=family.language,
+                 content_fingerprint=family.fingerprint)
+        for choice in family.choices if choice.id in answers]
+    record.validate()
+    for decision in decisions:
+        decision.validate()
+    return record, decisions
+
+
+def save(store: Store, record: Visit, decisions: list[Decision]) -> None:
+    """Each event is its own durable transaction: once this returns, all of them survive a crash."""
+    store.record_visit(record)
+    for decision in decisions:
+        store.record_decision(decision)

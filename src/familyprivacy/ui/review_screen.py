@@ -1,0 +1,211 @@
+"""Everything the family decided, shown once more before it is saved; saving is one clear action,
+and the saved state is shown so nobody can miss it.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy.content.localize import NoticeView
+from familyprivacy.i18n import _, languages
+from familyprivacy.ui.decision_flow import answer_label
+from familyprivacy.ui.people_form import INTERPRETER_MODES, People
+
+SAVED_STYLE = "background: #1e6b34; color: #ffffff; padding: 16px; border-radius: 6px; font-weight: bold;"
+FAILED_STYLE = "background: #8c1d1d; color: #ffffff; padding: 16px; border-radius: 6px;"
+
+
+def signature_picture(strokes: tuple[tuple[tuple[float, float, float], ...], ...], width: int = 320,
+                      height: int = 110) -> QPixmap:
+    """The strokes, scaled to fit: proof on screen that a signature is there, before saving."""
+    pixmap = QPixmap(width, height)
+    pixmap.fill(QColor("#ffffff"))
+    points = [p for s in strokes for p in s]
+    if not points:
+        return pixmap
+    left, top = min(p[0] for p in points), min(p[1] for p in points)
+    span = max(max(p[0] for p in points) - left, max(p[1] for p in points) - top, 1.0)
+    scale = min((width - 16) / span, (height - 16) / span)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#102a54"), 2))
+    for stroke in strokes:
+        path = QPainterPath(QPointF(8 + (stroke[0][0] - left) * scale, 8 + (stroke[0][1] - top) * scale))
+        for x, y, _t in stroke[1:]:
+            path.lineTo(8 + (x - left) * scale, 8 + (y - top) * scale)
+        painter.drawPath(path)
+    painter.end()
+    return pixmap
+
+
+def _native(code: str) -> str:
+    try:
+        return languages.get(code).native_name
+    except KeyError:
+        return code
+
+
+class ReviewScreen(QWidget):
+    save_requested = Signal()
+    back_requested = Signal()
+    print_requested = Signal()
+    pdf_requested = Signal()
+    finish_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.saved = False
+        self._content: tuple[NoticeView, dict[str, str], People] | None = None
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.signature = QLabel()
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state.setVisible(False)
+        self.state.setAccessibleName("")
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addWidget(self.details)
+        column.addWidget(self.signature)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+
+        self.back = QPushButton()
+        self.save = QPushButton()
+        self.save.setMinimumHeight(56)
+        self.save.setDefault(True)
+        self.print = QPushButton()
+        self.pdf = QPushButton()
+        self.finish = QPushButton()
+        self.back.clicked.connect(self.back_requested)
+        self.save.clicked.connect(self._save_clicked)
+        self.print.clicked.connect(self.print_requested)
+        self.pdf.clicked.connect(self.pdf_requested)
+        self.finish.clicked.connect(self.finish_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.back)
+        row.addStretch(1)
+        for button in (self.print, self.pdf, self.finish, self.save):
+            row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.state)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(row)
+        self.show_unsaved()
+
+    def show_review(self, family: NoticeView, answers: dict[str, str], people: People) -> None:
+        self._content = (family, answers, people)
+        self.show_unsaved()
+
+    def _save_clicked(self) -> None:
+        if not self.saved:  # one save per review, whatever the number of clicks
+            self.save.setEnabled(False)
+            self.save_requested.emit()
+
+    def show_unsaved(self) -> None:
+        self.saved = False
+        self.state.setVisible(False)
+        self._buttons()
+        self.retranslate()
+
+    def show_saved(self) -> None:
+        self.saved = True
+        self.state.setStyleSheet(SAVED_STYLE)
+        self.state.setText("✔ " + _("Saved. These choices are stored safely on this laptop."))
+        self.state.setAccessibleName(self.state.text())
+        self.state.setVisible(True)
+        self._buttons()
+        self.retranslate()
+        self.print.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_failed(self, reason: str) -> None:
+        self.saved = False
+        self.state.setStyleSheet(FAILED_STYLE)
+        self.state.setText(_("Not saved: {reason}. Nothing has been lost: try again.").format(reason=reason))
+        self.state.setAccessibleName(self.state.text())
+        self.state.setVisible(True)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        self.save.setVisible(not self.saved)
+        self.save.setEnabled(not self.saved)
+        self.back.setVisible(not self.saved)
+        for button in (self.print, self.pdf, self.finish):
+            button.setVisible(self.saved)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Your choices have been saved") if self.saved
+                             else _("Check everything before saving"))
+        self.back.setText(_("Change something"))
+        self.back.setAccessibleName(_("Go back and change something"))
+        self.save.setText(_("Save these choices"))
+        self.save.setAccessibleName(_("Save these choices"))
+        self.print.setText(_("Print the summary"))
+        self.print.setAccessibleName(_("Print the family's summary"))
+        self.pdf.setText(_("Save the summary as PDF"))
+        self.pdf.setAccessibleName(_("Save the family's summary as a PDF file"))
+        self.finish.setText(_("Finish the visit"))
+        self.finish.setAccessibleName(_("Finish the visit"))
+        self._draw()
+
+    def _draw(self) -> None:
+        if self._content is None:
+            self.details.setText("")
+            return
+        family, answers, people = self._content
+        e = html.escape
+        rows = [
+            (_("Notice"), f"{family.council_name} — {family.title.text}"),
+            (_("Language"), _native(family.language)),
+            (_("Case reference"), people.case_reference),
+            (_("Who decided"), ", ".join(_("{name} ({relationship})").format(
+                name=g.name, relationship=_(g.relationship)) for g in people.grantors)),
+            (_("Children"), ", ".join(c.name for c in people.children) or _("None named")),
+            (_("Interpreter"), self._interpreter(people)),
+            (_("How"), _("Signed on screen") if people.capture.method == "signature"
+             else _("Said aloud, with a witness: {witness}").format(witness=people.capture.witness or "")),
+        ]
+        parts = ["<table cellpadding='4'>"] + [
+            f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows] + ["</table>"]
+        parts.append(f"<h3>{e(_('The choices'))}</h3><ul>")
+        for choice in family.choices:
+            status = answers.get(choice.id)
+            shown = answer_label(choice.kind, status) if status else _("Not answered")
+            parts.append(f"<li>{e(choice.title.text)}: <b>{e(shown)}</b></li>")
+        parts.append("</ul>")
+        self.details.setText("".join(parts))
+        strokes = people.capture.signature_strokes
+        self.signature.setVisible(bool(strokes))
+        if strokes:
+            self.signature.setPixmap(signature_picture(strokes))
+            self.signature.setAccessibleName(_("The signature, as drawn"))
+
+    @staticmethod
+    def _interpreter(people: People) -> str:
+        interp = people.interpreter
+        mode = _(dict(INTERPRETER_MODES)[interp.mode])
+        if interp.mode == "none":
+            return mode
+        name = _native(interp.language) if interp.language else ""
+        return ", ".join(p for p in (mode, name, interp.reference or "") if p)

@@ -1,0 +1,209 @@
+"""The decision screens on their own: signature pad, choices, people, review, and what gets saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import visit as session
+from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.store import Store
+from familyprivacy.content.loader import load_all
+from familyprivacy.content.localize import NoticeView, localize
+from familyprivacy.ui import recording
+from familyprivacy.ui.decision_flow import DecisionFlow
+from familyprivacy.ui.people_form import FormProblems, PeopleForm
+from familyprivacy.ui.review_screen import ReviewScreen
+from familyprivacy.ui.signature_pad import SignaturePad
+from tests.test_ui_support import no_translations
+
+__all__ = ["no_translations"]
+LEFT = Qt.MouseButton.LeftButton
+NOTICE = "stockton-on-tees/childrens-social-care"
+
+
+@pytest.fixture(scope="module")
+def views() -> tuple[NoticeView, NoticeView]:
+    notice = load_all().by_id(NOTICE)
+    return localize(notice, "en"), localize(notice, "en")
+
+
+def host(qtbot: QtBot, screen: QWidget) -> QWidget:
+    """Shown as it is in the app: inside a window whose size does not follow every relayout."""
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+    layout.addWidget(screen)
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def sign(qtbot: QtBot, pad: SignaturePad, points: list[tuple[int, int]]) -> None:
+    qtbot.mousePress(pad, LEFT, pos=QPoint(*points[0]))
+    for x, y in points[1:]:
+        move = QMouseEvent(QEvent.Type.MouseMove, QPointF(x, y), pad.mapToGlobal(QPointF(x, y)), LEFT, LEFT,
+                           Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(pad, move)
+    qtbot.mouseRelease(pad, LEFT, pos=QPoint(*points[-1]))
+
+
+def test_signature_pad_records_strokes_from_mouse_events(qtbot: QtBot) -> None:
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(400, 180)
+    pad.show()
+    assert pad.is_empty()
+    with qtbot.waitSignal(pad.changed):
+        sign(qtbot, pad, [(10, 20), (40, 60), (80, 90)])
+    sign(qtbot, pad, [(200, 50), (220, 70)])
+    strokes = pad.strokes()
+    assert [[p[:2] for p in s] for s in strokes] == [[(10, 20), (40, 60), (80, 90)], [(200, 50), (220, 70)]]
+    times = [p[2] for s in strokes for p in s]
+    assert times == sorted(times) and times[0] == 0.0
+    pad.clear()
+    assert pad.is_empty() and pad.strokes() == ()
+
+
+def test_signature_pad_keeps_points_inside_and_ignores_moves_without_press(qtbot: QtBot) -> None:
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(300, 160)
+    pad.show()
+    qtbot.mouseMove(pad, QPoint(50, 50))
+    assert pad.is_empty()
+    sign(qtbot, pad, [(10, 10), (5000, -40)])
+    assert pad.strokes()[0][-1][:2] == (300.0, 0.0)
+
+
+def test_choices_in_order_information_only_is_explained_not_yes(
+        qtbot: QtBot, views: tuple[NoticeView, NoticeView], no_translations: None) -> None:
+    family, english = views
+    flow = DecisionFlow()
+    _win = host(qtbot, flow)
+    flow.start(family, english)
+    first = family.choices[0]
+    assert first.kind == "service-agreement"
+    assert flow.title.text() == first.title.text
+    assert first.if_yes.text.strip() in flow.yes_text.text()
+    assert flow.buttons["given"].isVisible() and not flow.explained.isVisible()
+    assert not flow.english_box.isVisible()  # English only alongside another language
+    qtbot.mouseClick(flow.buttons["refused"], LEFT)
+    assert flow.current() is family.choices[1]
+    assert "Information only" in flow.kind_note.text()
+    assert not flow.buttons["given"].isVisible() and flow.explained.isVisible()
+    assert flow.explained.text() == "We have explained this"
+    with qtbot.waitSignal(flow.finished):
+        for _ in family.choices[1:]:
+            qtbot.mouseClick(flow.explained, LEFT)
+    assert flow.answers == {first.id: "refused"} | {c.id: "given" for c in family.choices[1:]}
+    qtbot.mouseClick(flow.back, LEFT)
+    assert "Explained" in flow.chosen.text() and "Yes" not in flow.chosen.text()
+
+
+def test_english_alongside_for_the_worker(qtbot: QtBot, no_translations: None) -> None:
+    notice = load_all().by_id(NOTICE)
+    flow = DecisionFlow()
+    _win = host(qtbot, flow)
+    flow.start(localize(notice, "ar-XB"), localize(notice, "en"))
+    assert flow.english_box.isVisible()
+    assert notice.choices[0].title in flow.english_text.text()
+
+
+def fill_people(qtbot: QtBot, form: PeopleForm, signature: bool = True) -> None:
+    qtbot.keyClicks(form.case_reference, "CH-12345")
+    qtbot.keyClicks(form.people_rows[0].name, "Amelia Nowak")
+    second = form.add_person_row()
+    assert second is not None and second.relationship is not None
+    qtbot.keyClicks(second.name, "Piotr Nowak")
+    second.relationship.setCurrentIndex(1)
+    child = form.add_child_row()
+    assert child is not None
+    qtbot.keyClicks(child.name, "Zofia")
+    form.mode.setCurrentIndex(2)  # phone
+    qtbot.keyClicks(form.reference, "LL-778")
+    if signature:
+        sign(qtbot, form.pad, [(20, 30), (60, 80), (90, 40)])
+    else:
+        form.verbal.setChecked(True)
+        qtbot.keyClicks(form.witness, "Dana Witness")
+
+
+def test_people_form_names_what_is_missing(qtbot: QtBot, no_translations: None) -> None:
+    form = PeopleForm()
+    _win = host(qtbot, form)
+    with pytest.raises(FormProblems) as problems:
+        form.collect()
+    assert len(problems.value.problems) == 3  # case reference, a name, a signature
+    qtbot.mouseClick(form.next, LEFT)
+    assert form.problems.isVisible() and "case reference" in form.problems.text()
+    form.verbal.setChecked(True)
+    assert not form.pad.isVisible() and form.witness.isVisible()
+
+
+def test_people_form_collects_people_children_interpreter_and_signature(
+        qtbot: QtBot, no_translations: None) -> None:
+    form = PeopleForm()
+    _win = host(qtbot, form)
+    fill_people(qtbot, form)
+    with qtbot.waitSignal(form.next_requested):
+        qtbot.mouseClick(form.next, LEFT)
+    people = form.collect()
+    assert [(g.name, g.relationship) for g in people.grantors] == [("Amelia Nowak", "mother"),
+                                                                   ("Piotr Nowak", "father")]
+    assert [c.name for c in people.children] == ["Zofia"]
+    assert people.interpreter.mode == "phone" and people.interpreter.reference == "LL-778"
+    assert people.capture.method == "signature" and people.capture.signature_strokes
+    form.reset()
+    assert form.case_reference.text() == "" and form.pad.is_empty() and len(form.people_rows) == 1
+
+
+def test_review_then_one_save_records_visit_and_decisions(
+        qtbot: QtBot, tmp_path: Path, views: tuple[NoticeView, NoticeView], no_translations: None) -> None:
+    family, _english = views
+    form = PeopleForm()
+    _win = host(qtbot, form)
+    fill_people(qtbot, form, signature=False)
+    people = form.collect()
+    answers = {c.id: ("deferred" if c.kind != "information-only" else "given") for c in family.choices}
+    review = ReviewScreen()
+    _win2 = host(qtbot, review)
+    review.show_review(family, answers, people)
+    text = review.details.text()
+    assert "CH-12345" in text and "Amelia Nowak (mother)" in text and "We want time to think" in text
+    assert "Explained" in text and "<b>Yes</b>" not in text
+    assert not review.print.isVisible() and review.save.isVisible()
+
+    store = Store.create(tmp_path / "r.db", "correct horse battery", "Sam Carter", KdfParams.fast_for_tests())
+    shown = session.Visit(NOTICE)
+    shown.record(family, [family.sections[0].id])
+    saves: list[int] = []
+
+    def do_save() -> None:
+        record, decisions = recording.build(shown, family, answers, people, recording.worker_for(store))
+        recording.save(store, record, decisions)
+        saves.append(1)
+        review.show_saved()
+
+    review.save_requested.connect(do_save)
+    qtbot.mouseClick(review.save, LEFT)
+    qtbot.mouseClick(review.save, LEFT)  # hidden by then: a second click saves nothing twice
+    assert saves == [1]
+    assert review.saved and review.state.isVisible() and "Saved" in review.state.text()
+    assert review.print.isVisible() and not review.save.isVisible() and not review.back.isVisible()
+    (saved,) = store.visits()
+    assert saved.case_reference == "CH-12345" and saved.interpreter.mode == "phone"
+    assert [s.section_id for s in saved.sections_shown] == [family.sections[0].id]
+    current = store.current_decisions(saved.visit_id)
+    assert {c: d.status for c, d in current.items()} == answers
+    info = [d for d in current.values() if d.kind == "information-only"]
+    assert info and all(d.status == "given" for d in info)
+    assert all(d.capture.witness == "Dana Witness" and d.grantor_ids == ("g1", "g2")
+               for d in current.values())
