@@ -58,8 +58,9 @@ def verify_chain(conn: sqlite3.Connection, device_id: str, public_raw: bytes,
     try:
         cursor = conn.execute(
             "SELECT e.seq, CAST(e.event_id AS BLOB), CAST(e.type AS BLOB), CAST(e.visit_id AS BLOB), "
-            "CAST(e.header AS BLOB), CAST(e.hash AS BLOB), e.signature, e.body, o.state "
-            "FROM events e LEFT JOIN outbox o ON o.seq = e.seq ORDER BY e.seq")
+            "CAST(e.header AS BLOB), CAST(e.hash AS BLOB), e.signature, e.body IS NULL, "
+            "CASE WHEN ? THEN e.body END, o.state "  # locked: bodies are not read at all
+            "FROM events e LEFT JOIN outbox o ON o.seq = e.seq ORDER BY e.seq", (data_key is not None,))
         try:  # a cursor left open would pin this connection to an old snapshot
             last_seq, last_hash, count, checked, erased = _walk(cursor, device_id, public_key, data_key)
         finally:
@@ -74,7 +75,7 @@ def _walk(rows: Iterable[Any], device_id: str, public_key: Ed25519PublicKey, dat
           ) -> tuple[int, str, int, int, int]:
     previous_seq, previous_hash = 0, GENESIS
     count = checked = erased = 0
-    for seq, *raw, header_bytes, digest_bytes, signature, blob, outbox_state in rows:
+    for seq, *raw, header_bytes, digest_bytes, signature, body_erased, blob, outbox_state in rows:
         count += 1
         event_id, kind, visit_id = (_text(seq, value) for value in raw)
         digest = hashlib.sha256(_bytes(header_bytes)).hexdigest()
@@ -95,12 +96,12 @@ def _walk(rows: Iterable[Any], device_id: str, public_key: Ed25519PublicKey, dat
             raise ChainBroken(seq, f"event seq {seq}: does not link to the event before it")
         if outbox_state is None:
             raise ChainBroken(seq, f"event seq {seq}: has no outbox row")
-        if blob is None:
+        if body_erased:
             if outbox_state != "confirmed":
                 raise ChainBroken(seq, f"event seq {seq}: its body is gone but the council never "
                                        "confirmed receiving it")
             erased += 1
-        elif data_key is not None:
+        elif data_key is not None and blob is not None:
             _check_body(seq, data_key, event_id, visit_id, _bytes(blob), header.get("body_sha256"))
             checked += 1
         previous_seq, previous_hash = seq, digest

@@ -296,6 +296,16 @@ class Visit:
 Stroke = tuple[tuple[float, float, float], ...]
 
 
+_NUMBER = (int, float)
+
+
+def _is_point(point: Any) -> bool:
+    """[x, y, t], finite numbers (not booleans); written for speed: a signature has hundreds."""
+    return (type(point) in (list, tuple) and len(point) == 3
+            and type(point[0]) in _NUMBER and type(point[1]) in _NUMBER and type(point[2]) in _NUMBER
+            and math.isfinite(point[0]) and math.isfinite(point[1]) and math.isfinite(point[2]))
+
+
 @dataclass(frozen=True)
 class Capture:
     """How a decision was captured: a signature drawn on screen, or said aloud before a witness."""
@@ -318,11 +328,8 @@ class Capture:
         for i, stroke in enumerate(strokes):
             points = _list(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
             total += len(points)
-            for point in points:
-                if (not isinstance(point, list | tuple) or len(point) != 3 or not all(
-                        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-                        for v in point)):
-                    raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
+            if not all(map(_is_point, points)):
+                raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
         if total > MAX_STROKE_POINTS:
             raise ModelError(f"{where}.signature_strokes: more than {MAX_STROKE_POINTS} points")
         _opt_text(self.witness, f"{where}.witness")

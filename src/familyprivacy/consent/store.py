@@ -210,13 +210,18 @@ class Store(OutboxMixin):
     def record_decision(self, decision: Decision) -> str:
         """Save a decision as a signed event (a change names the one it replaces); returns the event id."""
         body = decision.to_body()
-        with self._transaction():
-            visit = self._visit(decision.visit_id)
-            state.check_next(visit, self._decisions(decision.visit_id), decision)
-            return self._append("decision", visit.visit_id, visit.council_id, visit.notice_id, body)
+        with self._mutex:
+            with self._transaction():
+                visit = self._visit(decision.visit_id)
+                earlier = self._decisions(decision.visit_id)  # brings the cache up to the last commit
+                state.check_next(visit, earlier, decision)
+                event_id, seq = self._append("decision", visit.visit_id, visit.council_id, visit.notice_id,
+                                             body)
+            self._decision_cache[visit.visit_id] = (seq, [*earlier, decision])  # committed
+        return event_id
 
     def _append(self, kind: str, visit_id: str, council_id: str, notice_id: str,
-                body: dict[str, Any]) -> str:
+                body: dict[str, Any]) -> tuple[str, int]:
         data_key, signing_key = self._keys()
         last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
@@ -236,7 +241,7 @@ class Store(OutboxMixin):
                                                                  f"{seq}:{env.hash}".encode())}
         self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('head', ?)",
                            (json.dumps(head).encode(),))
-        return event_id
+        return event_id, seq
 
     # --- reading ----------------------------------------------------------------------------------
 
