@@ -33,6 +33,7 @@ check: install
 test: install lint
 	$(VENV)/bin/familyprivacy check
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+	$(MAKE) --no-print-directory bundle-test wheel-test
 
 bench: install
 	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
@@ -56,3 +57,21 @@ po: pot
 			$(BABEL) update -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap --ignore-obsolete; \
 		else $(BABEL) init -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap; fi; \
 	done; done
+
+# Packaging: a one-folder PyInstaller bundle of the app (packaging/, README "Installing and packaging").
+BUILD_STAMP := $(VENV)/.build-extra-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+.PHONY: bundle-test wheel-test
+$(BUILD_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,build]'
+	@rm -f $(VENV)/.build-extra-*; touch $@
+
+bundle: install $(BUILD_STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/familyprivacy.spec
+	$(PY) packaging/measure.py dist/familyprivacy
+
+bundle-test: bundle
+	$(PY) packaging/bundle_test.py dist/familyprivacy
+
+wheel-test: install
+	$(PY) packaging/wheel_test.py

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bundle_plan  # noqa: E402
-import selftest_run  # noqa: E402
+import bundle_plan
+import selftest_run
 
 ROOT = bundle_plan.ROOT
 
@@ -42,9 +42,9 @@ def check_contents(bundle: Path) -> str:
     mos = {n.split("familyprivacy/translations/", 1)[1] for n in names
            if n.startswith("familyprivacy/translations/") and n.endswith(".mo")}
     problems += [f"missing compiled catalog {m}" for m in sorted(pos - mos)]
-    unwanted = ("/qml/", "Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Pdf", "Qt6Network", "Qt6Sql", "Qt6Test",
-                "Qt6Designer", "Qt6Help", "Qt6VirtualKeyboard", "Qt6Multimedia", "Qt63D", "QtQml.", "QtQuick.",
-                "QtNetwork.", "libqgtk3", "familyprivacy/server/")
+    unwanted = ("/qml/", "Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Pdf", "Qt6Network", "Qt6Sql",
+                "Qt6Test", "Qt6Designer", "Qt6Help", "Qt6VirtualKeyboard", "Qt6Multimedia", "Qt63D",
+                "QtQml.", "QtQuick.", "QtNetwork.", "libqgtk3", "familyprivacy/server/")
     problems += [f"unused {n}" for n in names if any(u in n for u in unwanted)]
     languages = bundle_plan.shipped_languages()
     keep = bundle_plan.babel_locales_to_keep(b for _, b in languages)
