@@ -16,12 +16,11 @@ import argparse
 import os
 import sqlite3
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.model import (

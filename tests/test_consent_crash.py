@@ -56,13 +56,15 @@ def _kill_during_saves(path: Path, round_no: int, rng: random.Random) -> list[st
         os.close(read_end)
         _child(path, write_end, round_no)
     os.close(write_end)
-    chunks = []
-    if rng.random() < 0.2:  # now and then, while it is still opening the store
+    chunks: list[bytes] = []
+    mode = rng.random()
+    if mode < 0.2:  # now and then, while it is still opening the store
         time.sleep(rng.uniform(0.0, 0.01))
     else:  # mostly while it is saving, however slow the machine is today
-        while not b"".join(chunks).startswith(b"R\n") and (chunk := os.read(read_end, 65536)):
+        marker = b"R\n" if mode < 0.4 else b"\nD "
+        while marker not in b"".join(chunks) and (chunk := os.read(read_end, 65536)):
             chunks.append(chunk)
-        time.sleep(rng.uniform(0.0, 0.03))
+        time.sleep(rng.uniform(0.0, 0.015))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     while chunk := os.read(read_end, 65536):
@@ -116,7 +118,7 @@ def run_crash_loop(folder: Path, rounds: int, seed: int, check_every: int = 25) 
 @pytest.mark.slow
 def test_acknowledged_saves_survive_sigkill(tmp_path: Path) -> None:
     stored, acknowledged, mid_save = run_crash_loop(tmp_path, ROUNDS_IN_CI, seed=int(time.time()))
-    assert mid_save >= ROUNDS_IN_CI // 4  # the children really were saving when killed
+    assert mid_save >= ROUNDS_IN_CI // 2  # the children really were saving when killed
     assert stored >= acknowledged
 
 
