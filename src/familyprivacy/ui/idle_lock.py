@@ -1,0 +1,73 @@
+"""Lock the records after a time with no input, and at once when the system says the screen went away.
+
+Qt reports no lid or screen-lock event as such; where the platform tells it, the
+application becomes *suspended* or *hidden* (mobile-style platforms, some
+desktops on sleep). While presenting, losing activation also locks (the screen
+was locked, or someone switched away from the family's screen), except while
+one of the app's own dialogs (printing, saving) has the focus.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+DEFAULT_MINUTES = 5.0
+INPUT_EVENTS = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TabletPress, QEvent.Type.TabletMove,
+})
+ALWAYS_LOCK = frozenset({Qt.ApplicationState.ApplicationSuspended, Qt.ApplicationState.ApplicationHidden})
+
+
+class IdleLock(QObject):
+    """Emits ``lock_now`` once after ``minutes`` without input, or when the system hides the app."""
+
+    lock_now = Signal()
+
+    def __init__(self, app: QApplication, minutes: float = DEFAULT_MINUTES,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._app = app
+        self.presenting = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._fire)
+        self.set_minutes(minutes)
+        app.installEventFilter(self)
+        app.applicationStateChanged.connect(self.state_changed)
+
+    def set_minutes(self, minutes: float) -> None:
+        self.timer.setInterval(max(1, round(minutes * 60_000)))
+
+    def start(self) -> None:
+        """Watch from now (after an unlock)."""
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Nothing to protect (already locked)."""
+        self.timer.stop()
+
+    @property
+    def active(self) -> bool:
+        return self.timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in INPUT_EVENTS and self.timer.isActive():
+            self.timer.start()  # restarts the countdown
+        return False
+
+    def state_changed(self, state: Qt.ApplicationState) -> None:
+        if not self.timer.isActive():
+            return
+        inactive = state == Qt.ApplicationState.ApplicationInactive
+        if state in ALWAYS_LOCK or (inactive and self.presenting and self._app.activeModalWidget() is None):
+            self._fire()
+
+    def _fire(self) -> None:
+        self.timer.stop()
+        self.lock_now.emit()
+
+    def close(self) -> None:
+        self.timer.stop()
+        self._app.removeEventFilter(self)

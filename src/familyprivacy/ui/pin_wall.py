@@ -1,0 +1,165 @@
+"""The wall between the family and everything outside their visit.
+
+It shows nothing of the visit: a lock, a field for the worker's secret, and the
+wait after repeated wrong attempts. Leaving presentation mode takes the PIN or
+the passphrase; after an idle lock the keys are gone, so only the passphrase
+opens it again. Five wrong attempts bring a wait that doubles with each further one.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from familyprivacy.i18n import _, ngettext
+
+FREE_ATTEMPTS = 5
+FIRST_WAIT = 30.0  # seconds after the fifth wrong attempt
+LONGEST_WAIT = 15 * 60.0
+
+Checker = Callable[[str], bool]
+
+
+class Backoff:
+    """Counts wrong attempts; from the fifth on, each one brings a longer wait (30 s, 60 s, … 15 min)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.failures = 0
+        self._until = 0.0
+
+    def wait_left(self) -> float:
+        return max(0.0, self._until - self.clock())
+
+    def failed(self) -> None:
+        self.failures += 1
+        if self.failures >= FREE_ATTEMPTS:
+            wait = min(LONGEST_WAIT, FIRST_WAIT * 2 ** (self.failures - FREE_ATTEMPTS))
+            self._until = self.clock() + wait
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self._until = 0.0
+
+
+class PinWall(QWidget):
+    unlocked = Signal()
+    cancelled = Signal()  # back to the family, still in presentation mode
+
+    def __init__(self, backoff: Backoff | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backoff = backoff or Backoff()
+        self._checker: Checker = lambda _secret: False
+        self._passphrase_only = False
+        self.symbol = QLabel("🔒")
+        self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.symbol.font()
+        font.setPointSizeF(font.pointSizeF() * 3)
+        self.symbol.setFont(font)
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt = QLabel()
+        self.prompt.setWordWrap(True)
+        self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.secret = QLineEdit()
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setMaximumWidth(420)
+        self.secret.returnPressed.connect(self.attempt)
+        self.unlock = QPushButton()
+        self.unlock.setDefault(True)
+        self.unlock.clicked.connect(self.attempt)
+        self.cancel = QPushButton()
+        self.cancel.clicked.connect(self._cancel)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setObjectName("problem")
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.refresh)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.secret, 2)
+        row.addWidget(self.unlock)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for widget in (self.symbol, self.heading, self.prompt):
+            layout.addWidget(widget)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.setFocusProxy(self.secret)
+        self.retranslate()
+
+    def arm(self, checker: Checker, passphrase_only: bool, can_cancel: bool) -> None:
+        """Show the wall for one purpose: leaving presentation (PIN or passphrase) or an idle lock."""
+        self._checker = checker
+        self._passphrase_only = passphrase_only
+        self.cancel.setVisible(can_cancel)
+        self.secret.clear()
+        self.message.clear()
+        self.retranslate()
+        self.refresh()
+
+    def _cancel(self) -> None:
+        self.secret.clear()
+        self.cancelled.emit()
+
+    def attempt(self) -> None:
+        if self.backoff.wait_left() > 0:
+            self.refresh()
+            return
+        secret = self.secret.text()
+        self.secret.clear()
+        if not secret:
+            return
+        if self._checker(secret):
+            self.backoff.succeeded()
+            self.message.clear()
+            self.timer.stop()
+            self.unlocked.emit()
+            return
+        self.backoff.failed()
+        self.message.setText(_("That is not right. Try again."))
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Enable the field again when the wait is over; show how long is left until then."""
+        left = self.backoff.wait_left()
+        waiting = left > 0
+        self.secret.setEnabled(not waiting)
+        self.unlock.setEnabled(not waiting)
+        if waiting:
+            seconds = math.ceil(left)
+            self.message.setText(ngettext("Too many wrong attempts. Wait {seconds} second.",
+                                          "Too many wrong attempts. Wait {seconds} seconds.",
+                                          seconds).format(seconds=seconds))
+            if not self.timer.isActive():
+                self.timer.start()
+        else:
+            if self.timer.isActive():
+                self.timer.stop()
+                self.message.clear()
+            self.secret.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Locked"))
+        self.symbol.setAccessibleName(_("Locked"))
+        self.prompt.setText(_("The records are locked. Worker: enter your passphrase.")
+                            if self._passphrase_only
+                            else _("Please hand the laptop back to your worker.") + "\n"
+                            + _("Worker: enter your PIN or passphrase."))
+        self.secret.setAccessibleName(_("Passphrase") if self._passphrase_only else _("PIN or passphrase"))
+        self.secret.setPlaceholderText(self.secret.accessibleName())
+        self.unlock.setText(_("Unlock"))
+        self.unlock.setAccessibleName(_("Unlock"))
+        self.cancel.setText(_("Back to the family's screen"))
+        self.cancel.setAccessibleName(_("Back to the family's screen"))

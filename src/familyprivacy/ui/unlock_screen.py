@@ -1,0 +1,335 @@
+"""The app opens here, locked: the worker unlocks their own records, or on first use creates them.
+
+Each worker has their own encrypted store (``consent.cli.store_path``), so
+several can share a laptop and none sees another's records. The optional PIN
+lets the worker leave presentation mode quickly; it lives in memory only, as a
+salted scrypt hash, and never opens the records themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy.consent import cli as records
+from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.errors import StoreError, WrongPassphrase
+from familyprivacy.consent.store import Store
+from familyprivacy.i18n import N_, _
+from familyprivacy.ui.pin_wall import Backoff
+
+COMMON = frozenset({"password", "passw0rd", "qwerty", "letmein", "welcome", "council", "iloveyou",
+                    "admin", "monkey", "dragon", "football", "sunshine", "princess", "abc123"})
+STRENGTH_WORDS = (N_("Too weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
+MIN_SCORE = 2  # "fair" at least
+_PIN = re.compile(r"\d{4,12}")
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """A score from 0 (too weak) to 4 (strong) and one piece of advice (untranslated).
+
+    A rough estimate of guessing work: length times the variety of characters,
+    discounted for repeats, sequences and well-known passwords.
+    """
+    if len(passphrase) < records.MIN_PASSPHRASE:
+        return 0, N_("Use at least 8 characters; three or four unrelated words are best.")
+    lowered = passphrase.casefold()
+    if any(word in lowered for word in COMMON) and len(passphrase) < 16:
+        return 1, N_("Avoid well-known passwords and the council's name.")
+    pool = sum(size for pattern, size in ((r"[a-z]", 26), (r"[A-Z]", 26), (r"\d", 10), (r"[^A-Za-z\d]", 33))
+               if re.search(pattern, passphrase))
+    distinct = len(set(passphrase))
+    bits = min(len(passphrase), distinct * 2) * math.log2(max(pool, 2))
+    if re.search(r"(.)\1\1", passphrase) or re.search(r"(0123|1234|2345|3456|abcd|qwer)", lowered):
+        bits -= 15
+    words = len(passphrase.split())
+    if words >= 4:
+        bits += 10
+    if bits < 40:
+        return 1, N_("Make it longer: add another unrelated word.")
+    if bits < 55:
+        return 2, N_("This will do. Another word would make it stronger.")
+    if bits < 75:
+        return 3, N_("Good. Make sure you can remember it: it cannot be recovered.")
+    return 4, N_("Strong. Make sure you can remember it: it cannot be recovered.")
+
+
+@dataclass
+class WorkerSession:
+    """The unlocked store of the worker at the laptop, and their PIN for leaving presentation mode."""
+
+    store: Store
+    pin_salt: bytes = field(default_factory=lambda: os.urandom(16))
+    pin_hash: bytes | None = None
+
+    def set_pin(self, pin: str) -> None:
+        self.pin_hash = _pin_hash(pin, self.pin_salt) if pin else None
+
+    def check(self, secret: str, allow_pin: bool = True) -> bool:
+        """The PIN (when allowed and set), or the passphrase, which also unlocks a locked store."""
+        if allow_pin and self.pin_hash is not None and _PIN.fullmatch(secret):
+            if hmac.compare_digest(_pin_hash(secret, self.pin_salt), self.pin_hash):
+                return True
+        try:
+            self.store.unlock(secret)
+        except WrongPassphrase:
+            return False
+        return True
+
+
+def _pin_hash(pin: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(pin.encode(), salt=salt, n=2 ** 14, r=8, p=1)
+
+
+def worker_stores() -> dict[str, Path]:
+    """Each worker's store on this laptop, by a name made from its folder (the real name is encrypted)."""
+    folder = records.workers_dir()
+    found = sorted(folder.glob(f"*/{records.DB_NAME}")) if folder.is_dir() else []
+    return {p.parent.name.replace("-", " ").title(): p for p in found}
+
+
+class UnlockScreen(QWidget):
+    unlocked = Signal(object)  # a WorkerSession
+
+    def __init__(self, kdf: Callable[[], KdfParams] | None = None, backoff: Backoff | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._kdf = kdf
+        self.backoff = backoff or Backoff()
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)
+        self.pages = QStackedWidget()
+
+        # Unlock an existing worker's records.
+        self.unlock_page = QWidget()
+        self.worker = QComboBox()
+        self.worker_label = QLabel()
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.returnPressed.connect(self.do_unlock)
+        self.passphrase_label = QLabel()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(12)
+        self.pin.returnPressed.connect(self.do_unlock)
+        self.pin_label = QLabel()
+        self.unlock = QPushButton()
+        self.unlock.setDefault(True)
+        self.unlock.clicked.connect(self.do_unlock)
+        self.new_worker = QPushButton()
+        self.new_worker.clicked.connect(lambda: self.show_create(True))
+        form = QFormLayout(self.unlock_page)
+        form.addRow(self.worker_label, self.worker)
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.pin_label, self.pin)
+        row = QHBoxLayout()
+        row.addWidget(self.new_worker)
+        row.addStretch(1)
+        row.addWidget(self.unlock)
+        form.addRow(row)
+
+        # First use, or another worker on this laptop.
+        self.create_page = QWidget()
+        self.name = QLineEdit()
+        self.name.setMaxLength(100)
+        self.name_label = QLabel()
+        self.new_passphrase = QLineEdit()
+        self.new_passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_passphrase.textChanged.connect(self._strength_changed)
+        self.new_label = QLabel()
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm_label = QLabel()
+        self.meter = QProgressBar()
+        self.meter.setRange(0, 4)
+        self.meter.setTextVisible(False)
+        self.meter.setMaximumHeight(12)
+        self.advice = QLabel()
+        self.advice.setWordWrap(True)
+        self.new_pin = QLineEdit()
+        self.new_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_pin.setMaxLength(12)
+        self.new_pin_label = QLabel()
+        self.create_button = QPushButton()
+        self.create_button.clicked.connect(self.do_create)
+        self.cancel_create = QPushButton()
+        self.cancel_create.clicked.connect(lambda: self.show_create(False))
+        create = QFormLayout(self.create_page)
+        create.addRow(self.name_label, self.name)
+        create.addRow(self.new_label, self.new_passphrase)
+        create.addRow("", self.meter)
+        create.addRow("", self.advice)
+        create.addRow(self.confirm_label, self.confirm)
+        create.addRow(self.new_pin_label, self.new_pin)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_create)
+        buttons.addStretch(1)
+        buttons.addWidget(self.create_button)
+        create.addRow(buttons)
+
+        self.pages.addWidget(self.unlock_page)
+        self.pages.addWidget(self.create_page)
+        self.message = QLabel()
+        self.message.setObjectName("problem")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.refresh()
+
+    # -- which page ----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Look for workers' stores again; with none yet, creating the first is the only way on."""
+        self.stores = worker_stores()
+        self.worker.clear()
+        for name in self.stores:
+            self.worker.addItem(name)
+        self.worker.setVisible(len(self.stores) > 1)
+        self.worker_label.setVisible(len(self.stores) > 1)
+        self.show_create(not self.stores)
+
+    def show_create(self, create: bool) -> None:
+        self.pages.setCurrentWidget(self.create_page if create else self.unlock_page)
+        self.cancel_create.setVisible(bool(self.stores))
+        for field_ in (self.passphrase, self.pin, self.new_passphrase, self.confirm, self.new_pin):
+            field_.clear()
+        self.message.clear()
+        self.retranslate()
+        self.setFocusProxy(self.name if create else self.passphrase)
+
+    # -- actions -------------------------------------------------------------------------------------
+    def _pin_problem(self, pin: str) -> bool:
+        if pin and not _PIN.fullmatch(pin):
+            self.message.setText(_("A PIN is 4 to 12 digits, or leave it empty."))
+            return True
+        return False
+
+    def do_unlock(self) -> None:
+        if not self.stores:
+            return
+        if self.backoff.wait_left() > 0:
+            self.message.setText(_("Too many wrong attempts. Wait {seconds} seconds.").format(
+                seconds=math.ceil(self.backoff.wait_left())))
+            return
+        pin = self.pin.text()
+        if self._pin_problem(pin):
+            return
+        path = (self.stores[self.worker.currentText()] if len(self.stores) > 1
+                else next(iter(self.stores.values())))
+        passphrase = self.passphrase.text()
+        self.passphrase.clear()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.open(path)
+            try:
+                store.unlock(passphrase)
+            except BaseException:
+                store.close()
+                raise
+        except WrongPassphrase:
+            self.backoff.failed()
+            self.message.setText(_("That passphrase is not right. Try again."))
+            return
+        except StoreError as exc:
+            self.message.setText(_("These records cannot be opened: {reason}").format(reason=str(exc)))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.backoff.succeeded()
+        self._done(store, pin)
+
+    def do_create(self) -> None:
+        name = self.name.text().strip()
+        passphrase, pin = self.new_passphrase.text(), self.new_pin.text()
+        problem = ""
+        if not name:
+            problem = _("Enter your name.")
+        elif strength(passphrase)[0] < MIN_SCORE:
+            problem = _("Choose a stronger passphrase.") + " " + _(strength(passphrase)[1])
+        elif passphrase != self.confirm.text():
+            problem = _("The two passphrases differ.")
+        elif records.store_path(name).exists():
+            problem = _("Records for this name already exist on this laptop. Unlock them instead.")
+        if problem or self._pin_problem(pin):
+            if problem:
+                self.message.setText(problem)
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.create(records.store_path(name), passphrase, name,
+                                 self._kdf() if self._kdf else None)
+        except (StoreError, OSError) as exc:
+            self.message.setText(_("The records could not be created: {reason}").format(
+                reason=str(exc) if isinstance(exc, StoreError) else type(exc).__name__))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.stores = worker_stores()
+        self._done(store, pin)
+
+    def _done(self, store: Store, pin: str) -> None:
+        session = WorkerSession(store)
+        session.set_pin(pin)
+        for field_ in (self.passphrase, self.pin, self.new_passphrase, self.confirm, self.new_pin, self.name):
+            field_.clear()
+        self.message.clear()
+        self.unlocked.emit(session)
+
+    def _strength_changed(self, text: str) -> None:
+        score, advice = strength(text)
+        self.meter.setValue(score)
+        self.meter.setAccessibleName(_("Passphrase strength: {word}").format(word=_(STRENGTH_WORDS[score])))
+        self.advice.setText(_(STRENGTH_WORDS[score]) + ". " + _(advice) if text else
+                            _("Three or four unrelated words make a passphrase that is strong and easy "
+                              "to remember."))
+
+    def retranslate(self) -> None:
+        creating = self.pages.currentWidget() is self.create_page
+        self.heading.setText(_("Set up your records on this laptop") if creating
+                             else _("Unlock your records"))
+        pairs = ((self.worker_label, self.worker, _("Whose records")),
+                 (self.passphrase_label, self.passphrase, _("Passphrase")),
+                 (self.pin_label, self.pin, _("PIN to leave presentation (optional)")),
+                 (self.name_label, self.name, _("Your name")),
+                 (self.new_label, self.new_passphrase, _("New passphrase")),
+                 (self.confirm_label, self.confirm, _("The passphrase again")),
+                 (self.new_pin_label, self.new_pin, _("PIN to leave presentation (optional)")))
+        for label, widget, text in pairs:
+            label.setText(text)
+            label.setBuddy(widget)
+            widget.setAccessibleName(text)
+        self.unlock.setText(_("Unlock"))
+        self.unlock.setAccessibleName(_("Unlock"))
+        self.new_worker.setText(_("Another worker on this laptop"))
+        self.new_worker.setAccessibleName(_("Set up records for another worker on this laptop"))
+        self.create_button.setText(_("Create my records"))
+        self.create_button.setAccessibleName(_("Create my encrypted records"))
+        self.cancel_create.setText(_("Back"))
+        self.cancel_create.setAccessibleName(_("Back to unlocking"))
+        self._strength_changed(self.new_passphrase.text())
