@@ -15,9 +15,11 @@ from familyprivacy.consent.errors import StoreLocked
 from familyprivacy.consent.model import Capture, Child, Decision, Grantor, Interpreter, Visit, Worker
 from familyprivacy.consent.store import Store
 from familyprivacy.server import admin
+from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.client import InboxClient, SyncProblem
+from familyprivacy.sync.enrolment import enrol
 from familyprivacy.sync.runner import BackgroundSync, backoff_delay, status_after, sync_once
-from familyprivacy.sync.settings import SyncSettings
+from familyprivacy.sync.settings import SettingsError, SyncSettings
 from familyprivacy.sync.status import SyncState, SyncStatus
 from tests.conftest_pg import FakeOutbox, InboxServer, free_port, start_server
 
@@ -46,13 +48,39 @@ def test_sync_confirms_then_erases_at_once_by_default(server: InboxServer) -> No
     assert status.label() == "All records confirmed by the council"
 
 
-def test_a_council_period_is_passed_to_the_store(server: InboxServer) -> None:
-    outbox, settings = _laptop(server)
-    settings = settings.with_changes(erase_after_seconds=7 * 86400)
+def test_the_councils_period_comes_from_the_inbox(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    week = 7 * 86400
+    council = start_server("sqlite", tmp_path, request, "--erase-after", str(week))
+    laptop = FakeOutbox()
+    settings = enrol(council.url, admin.add_enrolment_code(council.engine), laptop)
+    assert settings.erase_after_seconds == week  # told at enrolment, saved with the token
+    laptop.add_visits(2)
+    with InboxClient(council.url, settings.device_token) as client:
+        report = sync_once(laptop, client, settings.with_changes(erase_after_seconds=0))
+    assert report.erase_after_seconds == week and report.erased == 0
+    assert laptop.erase_periods == [week]  # the inbox's word beats a stale local setting
+    assert all(e.body is not None for e in laptop.events)
+
+    saved: list[SyncSettings] = []
+    sync = BackgroundSync(lambda: laptop, settings.with_changes(erase_after_seconds=60),
+                          on_settings=saved.append, idle_interval=60)
+    laptop.add_visits(1)
+    sync.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not saved and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        sync.stop()
+    assert saved and saved[-1].erase_after_seconds == week
+
+
+def test_without_word_from_the_inbox_the_settings_period_is_used(server: InboxServer) -> None:
+    idle = FakeOutbox()  # nothing to send, so nothing heard from the inbox this run
+    settings = SyncSettings(server.url, server.enrol(idle), erase_after_seconds=3600)
     with InboxClient(server.url, settings.device_token) as client:
-        report = sync_once(outbox, client, settings)
-    assert report.erased == 0 and outbox.erase_periods == [7 * 86400]
-    assert all(e.body is not None for e in outbox.events)
+        assert sync_once(idle, client, settings).erase_after_seconds == 3600
+    assert idle.erase_periods == [3600]
 
 
 def test_an_oversized_batch_is_split_until_the_inbox_takes_it(server: InboxServer) -> None:
@@ -218,9 +246,6 @@ def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer,
 
 
 def test_enrolment_saves_the_settings_and_a_bad_code_saves_nothing(server: InboxServer) -> None:
-    from familyprivacy.sync import settings as sync_settings
-    from familyprivacy.sync.enrolment import enrol
-    from familyprivacy.sync.settings import SettingsError
 
     laptop = FakeOutbox()
     with pytest.raises(SyncProblem, match="not right"):

@@ -33,6 +33,7 @@ class Limits:
     max_events: int = 1000
     rate_limit: int = 120  # pushes per device per window
     window_seconds: int = 60
+    erase_after_seconds: int = 0  # the council's period before laptops erase synced visits; told to each
 
 
 def _refuse(status: int, reason: str) -> JSONResponse:
@@ -115,7 +116,8 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
         label = data.get("label") if isinstance(data.get("label"), str) else ""
         token = await run_in_threadpool(enrol, engine, data["code"], data["device_id"],
                                         data["public_key"], str(label))
-        return JSONResponse({"device_token": token}, status_code=201)
+        return JSONResponse({"device_token": token, "erase_after_seconds": lim.erase_after_seconds},
+                            status_code=201)
 
     async def push_events(request: Request) -> Response:
         token = _bearer(request)
@@ -128,7 +130,8 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
                                           window_seconds=lim.window_seconds)
         outcomes = {r.outcome for r in results}
         status = 409 if "conflict" in outcomes else 422 if "invalid" in outcomes else 200
-        return JSONResponse({"results": [r.to_json() for r in results]}, status_code=status)
+        return JSONResponse({"results": [r.to_json() for r in results],
+                             "erase_after_seconds": lim.erase_after_seconds}, status_code=status)
 
     async def export_records(request: Request) -> Response:
         fmt = request.path_params["fmt"]
@@ -167,10 +170,13 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
 def app_from_env() -> Starlette:
     """The factory uvicorn's workers call: settings come from the environment, not process memory."""
     url = os.environ.get("FAMILYPRIVACY_SERVER_DB", "sqlite:///familyprivacy-inbox.db")
-    limits = Limits(
-        max_body_bytes=int(os.environ.get("FAMILYPRIVACY_SERVER_MAX_BODY", Limits.max_body_bytes)),
-        max_events=int(os.environ.get("FAMILYPRIVACY_SERVER_MAX_EVENTS", Limits.max_events)),
-        rate_limit=int(os.environ.get("FAMILYPRIVACY_SERVER_RATE_LIMIT", Limits.rate_limit)),
-        window_seconds=int(os.environ.get("FAMILYPRIVACY_SERVER_RATE_WINDOW", Limits.window_seconds)),
-    )
+    def env(name: str, default: int) -> int:
+        return int(os.environ.get(f"FAMILYPRIVACY_SERVER_{name}", default))
+
+    d = Limits()
+    limits = Limits(max_body_bytes=env("MAX_BODY", d.max_body_bytes),
+                    max_events=env("MAX_EVENTS", d.max_events),
+                    rate_limit=env("RATE_LIMIT", d.rate_limit),
+                    window_seconds=env("RATE_WINDOW", d.window_seconds),
+                    erase_after_seconds=env("ERASE_AFTER", d.erase_after_seconds))
     return create_app(db.make_engine(url), limits)

@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--rate-window", type=int, help="rate window in seconds (default 60)")
     serve.add_argument("--max-body", type=int, help="largest request in bytes (default 8 MiB)")
     serve.add_argument("--max-events", type=int, help="most events in one batch (default 1000)")
+    serve.add_argument("--erase-after", type=int, help="seconds laptops keep a synced visit's content "
+                       "before erasing it (default 0: at once)")
     sub.add_parser("migrate", help="upgrade the database schema to the newest version")
     devices = sub.add_parser("devices", help="enrol, list and revoke laptops")
     dsub = devices.add_subparsers(dest="action", required=True)
@@ -56,7 +58,8 @@ def _serve(args: argparse.Namespace) -> int:
         migrate.upgrade(db.make_engine(args.db))
     os.environ["FAMILYPRIVACY_SERVER_DB"] = args.db
     for option, name in (("rate_limit", "RATE_LIMIT"), ("rate_window", "RATE_WINDOW"),
-                         ("max_body", "MAX_BODY"), ("max_events", "MAX_EVENTS")):
+                         ("max_body", "MAX_BODY"), ("max_events", "MAX_EVENTS"),
+                         ("erase_after", "ERASE_AFTER")):
         if getattr(args, option) is not None:
             os.environ[f"FAMILYPRIVACY_SERVER_{name}"] = str(getattr(args, option))
     uvicorn.run("familyprivacy.server.app:app_from_env", factory=True, host=args.host, port=args.port,

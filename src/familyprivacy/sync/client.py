@@ -19,6 +19,7 @@ from familyprivacy.i18n import N_
 
 Outcome = Literal["stored", "duplicate", "conflict", "invalid"]
 OUTCOMES = frozenset({"stored", "duplicate", "conflict", "invalid"})
+MAX_ERASE_AFTER = 10 * 365 * 86400
 
 
 class SyncProblem(Exception):
@@ -44,6 +45,7 @@ class InboxClient:
     def __init__(self, server_url: str, device_token: str = "", *, timeout: float = 60.0,
                  transport: httpx.BaseTransport | None = None) -> None:
         headers = {"authorization": f"Bearer {device_token}"} if device_token else {}
+        self.erase_after_seconds: int | None = None  # the council's period, as the inbox last said
         self._http = httpx.Client(base_url=server_url.rstrip("/"), headers=headers,
                                   timeout=httpx.Timeout(timeout, connect=10.0), transport=transport)
 
@@ -64,6 +66,11 @@ class InboxClient:
             raise SyncProblem(N_("The council's inbox cannot be reached. Check the connection."),
                               retry=True) from None
 
+    def _note_policy(self, data: dict[str, Any]) -> None:
+        period = data.get("erase_after_seconds")
+        if isinstance(period, int) and not isinstance(period, bool) and 0 <= period <= MAX_ERASE_AFTER:
+            self.erase_after_seconds = period
+
     def enrol(self, code: str, device_id: str, public_key: bytes, label: str = "") -> str:
         """Trade a one-time enrolment code for this laptop's device token."""
         reply = self._post("/v1/enrol", {"code": code.strip(), "device_id": device_id, "label": label,
@@ -75,7 +82,9 @@ class InboxClient:
             raise SyncProblem(N_("This laptop is enrolled already. Ask the administrator."),
                               retry=False, status=409)
         _raise_for_status(reply)
-        token = _json(reply).get("device_token")
+        data = _json(reply)
+        self._note_policy(data)
+        token = data.get("device_token")
         if not isinstance(token, str) or not token:
             raise SyncProblem(N_("The council's inbox sent a reply this app cannot read."), retry=True)
         return token
@@ -85,7 +94,9 @@ class InboxClient:
         reply = self._post("/v1/events", {"events": [e.to_wire() for e in batch]})
         if reply.status_code not in (200, 409, 422):
             _raise_for_status(reply)
-        results = _json(reply).get("results")
+        data = _json(reply)
+        self._note_policy(data)
+        results = data.get("results")
         if not isinstance(results, list) or len(results) != len(batch):
             raise SyncProblem(N_("The council's inbox sent a reply this app cannot read."), retry=True)
         replies: list[EventReply] = []

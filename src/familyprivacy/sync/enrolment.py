@@ -25,6 +25,9 @@ def enrol(server_url: str, code: str, outbox: Outbox, label: str = "", path: Pat
     current = sync_settings.load(path)
     with client or InboxClient(server_url) as inbox:
         token = inbox.enrol(code, outbox.device_id, outbox.device_public_key(), label)
+        period = inbox.erase_after_seconds
     updated = current.with_changes(server_url=server_url, device_token=token)
+    if period is not None:
+        updated = updated.with_changes(erase_after_seconds=period)
     sync_settings.save(updated, path)
     return updated

@@ -30,6 +30,7 @@ class RunReport:
     confirmed: int = 0
     problems: int = 0
     erased: int = 0
+    erase_after_seconds: int = 0  # the period used: the council's, as the inbox said, else the settings'
     problem_reasons: list[str] = field(default_factory=list)
 
 
@@ -76,7 +77,9 @@ def sync_once(outbox: Outbox, client: InboxClient, settings: SyncSettings,
             report.problems += len(refused)
             report.problem_reasons.extend(sorted({r.outcome for r in refused}))
             break  # the events after a refused one cannot link to the chain either
-    report.erased = outbox.erase_confirmed_bodies(older_than_seconds=settings.erase_after_seconds)
+    period = client.erase_after_seconds
+    report.erase_after_seconds = settings.erase_after_seconds if period is None else period
+    report.erased = outbox.erase_confirmed_bodies(older_than_seconds=report.erase_after_seconds)
     return report
 
 
@@ -105,10 +108,12 @@ class BackgroundSync:
                  on_status: StatusListener | None = None, *, base_delay: float = 5.0,
                  max_delay: float = 900.0, idle_interval: float = 300.0,
                  rng: random.Random | None = None,
-                 client_factory: Callable[[SyncSettings], InboxClient] | None = None) -> None:
+                 client_factory: Callable[[SyncSettings], InboxClient] | None = None,
+                 on_settings: Callable[[SyncSettings], None] | None = None) -> None:
         self._outbox_factory = outbox_factory
         self._settings = settings
         self._on_status = on_status
+        self._on_settings = on_settings  # told when the council's erasure period changes, to save it
         self._base, self._cap, self._idle = base_delay, max_delay, idle_interval
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
         self._client_factory = client_factory or (
@@ -132,6 +137,12 @@ class BackgroundSync:
                 self._on_status(status)
             except Exception:  # a broken listener must not stop sync
                 log.exception("a sync status listener failed")
+
+    def _adopt_period(self, period: int) -> None:
+        if period != self._settings.erase_after_seconds:
+            self._settings = self._settings.with_changes(erase_after_seconds=period)
+            if self._on_settings:
+                self._on_settings(self._settings)
 
     def start(self) -> None:
         if self._thread is None:
@@ -162,6 +173,7 @@ class BackgroundSync:
                     with self._client_factory(self._settings) as client:
                         report = sync_once(outbox, client, self._settings, self._publish)
                     attempt = 0
+                    self._adopt_period(report.erase_after_seconds)
                     self._publish(status_after(report, _counts(outbox)))
             except SyncProblem as problem:
                 attempt += 1
