@@ -216,3 +216,27 @@ def test_envelope_shape_errors_are_invalid_not_crashes(server: InboxServer) -> N
         assert reply.json()["results"][0]["outcome"] == "invalid"
     assert server.count(outbox.device_id) == 0
     assert Envelope.from_wire(env.to_wire()) == env
+
+
+def test_an_internal_failure_is_a_500_that_logs_no_content(tmp_path: Path,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    from familyprivacy.server import db
+    from familyprivacy.server.app import create_app
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}")  # no tables: every query fails
+    laptop = FakeOutbox()
+    laptop.add_visits(1)
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(engine))
+        async with httpx.AsyncClient(transport=transport, base_url="http://inbox") as client:
+            return await client.post("/v1/events", json={"events": [e.to_wire() for e in laptop.events]},
+                                     headers={"authorization": "Bearer some-token"})
+
+    with caplog.at_level("INFO", logger="familyprivacy.server"):
+        reply = asyncio.run(post())
+    assert reply.status_code == 500 and "nothing was confirmed" in reply.json()["error"]
+    assert "push failed: OperationalError" in caplog.text
+    assert GRANTOR["name"] not in caplog.text and "some-token" not in caplog.text

@@ -95,6 +95,9 @@ def _guard(kind: str, handler: Handler) -> Handler:
         except Refused as exc:
             log.warning("%s refused: %s %s", kind, exc.status, exc.reason)
             return _refuse(exc.status, exc.reason)
+        except Exception as exc:  # the type only: a message or traceback could quote personal data
+            log.error("%s failed: %s", kind, type(exc).__name__)
+            return _refuse(500, "the inbox could not complete this request; nothing was confirmed")
     return wrapped
 
 

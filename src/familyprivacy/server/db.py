@@ -99,9 +99,12 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine tuned for the backend: WAL and a long busy timeout on SQLite, a pool on PostgreSQL."""
+    """An engine tuned for the backend: WAL and a long busy timeout on SQLite, a pool on PostgreSQL.
+
+    ``hide_parameters`` keeps row values (personal content) out of database error messages and logs.
+    """
     if is_sqlite(url):
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 60}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -113,4 +116,4 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True)
