@@ -1,0 +1,345 @@
+"""The worker's own records on this laptop: visits, decisions, sync state, and changes after the visit.
+
+Worker only: reached from the worker's menu, never from presentation mode. A
+withdrawal or change is a new decision event that replaces the current one,
+with who asked and how; nothing is edited in place. Synced visits leave the
+laptop, so they leave this list too.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from familyprivacy.consent import state
+from familyprivacy.consent.errors import StoreError
+from familyprivacy.consent.model import MAX_TEXT, Capture, Decision, ModelError, Visit
+from familyprivacy.i18n import N_, _
+from familyprivacy.sync import settings as sync_settings
+from familyprivacy.sync.runner import BackgroundSync
+from familyprivacy.sync.status import SyncStatus
+from familyprivacy.ui.recording import worker_for
+from familyprivacy.ui.unlock_screen import WorkerSession
+
+VISIT_STATES = {"problem": N_("Sync problem"), "waiting": N_("Waiting to sync"),
+                "confirmed": N_("Confirmed by the council")}
+STATUS_WORDS = {"given": N_("Yes"), "refused": N_("No"), "deferred": N_("We want time to think"),
+                "withdrawn": N_("Withdrawn"), "expired": N_("Expired"), "invalidated": N_("No longer valid")}
+HOW_ASKED = (N_("in person"), N_("by phone"), N_("in writing"), N_("by e-mail"))
+ChoiceTitle = Callable[[str, str], str]  # (notice id, choice id) -> title for the worker
+
+
+def visit_sync_states(session: WorkerSession) -> dict[str, str]:
+    """Per visit: problem, waiting (not yet confirmed) or confirmed, from the store's outbox."""
+    store = session.store
+    problems = {event_id for event_id, _reason in store.outbox_problems()}
+    result: dict[str, str] = {}
+    for envelope in store.outbox_pending(1_000_000):
+        visit_id = str((envelope.body or {}).get("visit_id", ""))
+        if envelope.header.get("event_id") in problems:
+            result[visit_id] = "problem"
+        else:
+            result.setdefault(visit_id, "waiting")
+    return result
+
+
+def _local(stamp: str) -> str:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class RecordsScreen(QWidget):
+    close_requested = Signal()
+    status_arrived = Signal(object)  # a SyncStatus, from the sync thread: queued to this one
+
+    def __init__(self, title: ChoiceTitle | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: WorkerSession | None = None
+        self._sync: BackgroundSync | None = None
+        self.title = title or (lambda _notice, choice: choice)
+        self.visits: list[Visit] = []
+        self.opened: Visit | None = None
+        self.heading = QLabel()
+        self.heading.setObjectName("heading")
+        self.search = QLineEdit()
+        self.search.setMaxLength(MAX_TEXT)
+        self.search.returnPressed.connect(self.refresh)
+        self.find_button = QPushButton()
+        self.find_button.clicked.connect(self.refresh)
+        self.sync = QPushButton()
+        self.sync.clicked.connect(self.sync_now)
+        self.sync_state = QLabel()
+        self.sync_state.setWordWrap(True)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.close_requested)
+        self.table = QTableWidget(0, 5)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        self.change_box = QGroupBox()
+        self.choice = QComboBox()
+        self.choice.currentIndexChanged.connect(self._choice_changed)
+        self.new_status = QComboBox()
+        self.who = QComboBox()
+        self.how = QComboBox()
+        self.note = QLineEdit()
+        self.note.setMaxLength(MAX_TEXT)
+        self.record = QPushButton()
+        self.record.clicked.connect(self.record_change)
+        self.change_message = QLabel()
+        self.change_message.setWordWrap(True)
+        self.change_message.setTextFormat(Qt.TextFormat.PlainText)
+        self.change_labels = [QLabel() for _ in range(5)]
+        change = QFormLayout(self.change_box)
+        for label, field in zip(self.change_labels, (self.choice, self.new_status, self.who, self.how,
+                                                     self.note), strict=True):
+            label.setBuddy(field)
+            change.addRow(label, field)
+        change.addRow(self.record)
+        change.addRow(self.change_message)
+
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.sync_state, 1)
+        top.addWidget(self.sync)
+        top.addWidget(self.close_button)
+        find = QHBoxLayout()
+        find.addWidget(self.search, 1)
+        find.addWidget(self.find_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.change_box)
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(right)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addLayout(find)
+        layout.addWidget(split, 1)
+        self.status_arrived.connect(self.show_sync_status)
+        self.retranslate()
+
+    # -- data ----------------------------------------------------------------------------------------
+    def attach(self, session: WorkerSession | None) -> None:
+        """The unlocked worker's records; ``None`` forgets everything shown (on lock)."""
+        if session is not self.session:
+            self.stop_sync()
+        self.session = session
+        self.search.clear()
+        self.opened = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        keep = self.opened
+        self.table.blockSignals(True)  # rebuilding the rows is not the worker choosing another visit
+        try:
+            problem = self._fill()
+        finally:
+            self.table.blockSignals(False)
+        ids = [v.visit_id for v in self.visits]
+        if keep is not None and keep.visit_id in ids:
+            self.table.selectRow(ids.index(keep.visit_id))
+            self.opened = keep
+        else:
+            self.opened = None
+        self._show_detail()
+        if problem:
+            self.detail.setText(html.escape(problem))
+
+    def _fill(self) -> str:
+        """The rows; a problem to show instead when the records cannot be read."""
+        self.table.setRowCount(0)
+        self.visits = []
+        if self.session is None:
+            return ""
+        store = self.session.store
+        wanted = self.search.text().strip()
+        try:
+            self.visits = store.find_by_case_reference(wanted) if wanted else store.visits()
+            states = visit_sync_states(self.session)
+            counts = {v.visit_id: len(store.current_decisions(v.visit_id)) for v in self.visits}
+        except StoreError as exc:
+            return _("The records cannot be read: {reason}").format(reason=str(exc))
+        self.visits.sort(key=lambda v: v.started_at, reverse=True)
+        self.table.setRowCount(len(self.visits))
+        for row, visit in enumerate(self.visits):
+            cells = (_local(visit.started_at), visit.case_reference, visit.notice_id,
+                     str(counts[visit.visit_id]), _(VISIT_STATES[states.get(visit.visit_id, "confirmed")]))
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        return ""
+
+    def _selected(self) -> None:
+        rows = {i.row() for i in self.table.selectedItems()}
+        self.opened = self.visits[rows.pop()] if len(rows) == 1 else None
+        self._show_detail()
+
+    def open_visit(self, visit_id: str) -> None:
+        ids = [v.visit_id for v in self.visits]
+        self.table.selectRow(ids.index(visit_id))
+
+    def current(self) -> dict[str, Decision]:
+        if self.session is None or self.opened is None:
+            return {}
+        return self.session.store.current_decisions(self.opened.visit_id)
+
+    def _show_detail(self) -> None:
+        visit = self.opened
+        self.change_box.setEnabled(visit is not None)
+        self.choice.blockSignals(True)
+        self.choice.clear()
+        self.who.clear()
+        if visit is None or self.session is None:
+            self.detail.setText(html.escape(_("Choose a visit to see its decisions.")) if self.visits
+                                else html.escape(_("No visits on this laptop match.")))
+            self.choice.blockSignals(False)
+            return
+        e = html.escape
+        history = self.session.store.decisions(visit.visit_id)
+        current = {d.decision_id for d in self.current().values()}
+        people = {g.id: f"{g.name} ({g.relationship})" for g in visit.grantors}
+        lines = [f"<p><b>{e(visit.case_reference)}</b> — {e(_local(visit.started_at))} — "
+                 f"{e(visit.language)}</p>",
+                 f"<p>{e(', '.join(people.values()))}</p>",
+                 f"<p>{e(', '.join(c.name for c in visit.children))}</p><ul>"]
+        for d in history:
+            mark = "" if d.decision_id in current else " " + _("(replaced)")
+            word = _("Explained") if d.kind == "information-only" else _(STATUS_WORDS[d.status])
+            reason = f" — {e(d.reason)}" if d.reason else ""
+            lines.append(f"<li>{e(_local(d.recorded_at))} {e(self.title(visit.notice_id, d.choice_id))}: "
+                         f"<b>{e(word)}</b>{e(mark)}{reason}</li>")
+        self.detail.setText("".join(lines) + "</ul>")
+        for choice_id, decision in self.current().items():
+            if decision.kind != "information-only":
+                self.choice.addItem(self.title(visit.notice_id, choice_id), choice_id)
+        for grantor in visit.grantors:
+            self.who.addItem(people[grantor.id], grantor.id)
+        self.choice.blockSignals(False)
+        self._choice_changed()
+
+    def _choice_changed(self) -> None:
+        self.new_status.clear()
+        decision = self.current().get(str(self.choice.currentData() or ""))
+        if decision is None:
+            self.record.setEnabled(False)
+            return
+        if decision.status == "given":
+            allowed = state.AFTER_GIVEN
+        elif decision.status in ("withdrawn", "expired", "invalidated"):
+            allowed = state.FIRST_STATUSES
+        else:
+            allowed = state.AFTER_OTHER
+        for status in ("withdrawn", "given", "refused", "deferred", "expired", "invalidated"):
+            if status in allowed:
+                self.new_status.addItem(_(STATUS_WORDS[status]), status)
+        self.record.setEnabled(True)
+
+    def record_change(self) -> None:
+        """Who asked, how and (optionally) why, as a new event that replaces the current decision."""
+        if self.session is None or self.opened is None:
+            return
+        current = self.current().get(str(self.choice.currentData() or ""))
+        if current is None:
+            return
+        worker = worker_for(self.session.store)
+        how = HOW_ASKED[max(self.how.currentIndex(), 0)]
+        note = self.note.text().strip()
+        reason = "Asked " + how + (f". {note}" if note else "")  # the council's record, in English
+        change = Decision(visit_id=current.visit_id, choice_id=current.choice_id, kind=current.kind,
+                          status=str(self.new_status.currentData()),
+                          grantor_ids=(str(self.who.currentData()),),
+                          child_ids=current.child_ids, capture=Capture("verbal", None, worker.name),
+                          recorded_by=worker.id, language=current.language,
+                          content_fingerprint=current.content_fingerprint, replaces=current.decision_id,
+                          reason=reason)
+        try:
+            self.session.store.record_decision(change)
+        except (StoreError, ModelError) as exc:
+            self.change_message.setText(_("Not recorded: {reason}").format(reason=str(exc)))
+            return
+        self.note.clear()
+        self.change_message.setText(_("Recorded. It will go to the council at the next sync."))
+        self.refresh()
+
+    def sync_now(self) -> None:
+        """Start the background sync on first use, then ask it to try at once."""
+        if self.session is None:
+            return
+        if self._sync is not None:
+            self._sync.sync_now()
+            return
+        try:
+            settings = sync_settings.load()
+        except sync_settings.SettingsError as exc:
+            self.sync_state.setText(_("Sync cannot start: {reason}").format(reason=str(exc)))
+            return
+        store = self.session.store
+        self._sync = BackgroundSync(lambda: store, settings, on_status=self.status_arrived.emit)
+        self._sync.start()
+
+    def stop_sync(self) -> None:
+        if self._sync is not None:
+            self._sync.stop(timeout=5.0)
+            self._sync = None
+
+    def show_sync_status(self, status: SyncStatus) -> None:
+        reason = status.reason_text()
+        self.sync_state.setText(status.label() + (f": {reason}" if reason else ""))
+        self.refresh()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Records on this laptop"))
+        self.search.setPlaceholderText(_("Find by case reference"))
+        self.search.setAccessibleName(_("Find by case reference"))
+        self.find_button.setText(_("Find"))
+        self.find_button.setAccessibleName(_("Find visits with this case reference"))
+        self.sync.setText(_("Sync now"))
+        self.sync.setAccessibleName(_("Send the records to the council now"))
+        self.close_button.setText(_("Close records"))
+        self.close_button.setAccessibleName(_("Close the records"))
+        self.table.setHorizontalHeaderLabels([_("Date"), _("Case reference"), _("Notice"), _("Choices"),
+                                              _("Sync")])
+        self.table.setAccessibleName(_("Visits on this laptop"))
+        self.detail.setAccessibleName(_("The decisions of the chosen visit"))
+        self.change_box.setTitle(_("Record a withdrawal or change"))
+        for label, text in zip(self.change_labels, (_("Choice"), _("New decision"), _("Who asked"),
+                                                    _("How they asked"), _("Note (optional)")), strict=True):
+            label.setText(text)
+            buddy = label.buddy()
+            if buddy is not None:
+                buddy.setAccessibleName(text)
+        index = self.how.currentIndex()
+        self.how.clear()
+        for how in HOW_ASKED:
+            self.how.addItem(_(how))
+        self.how.setCurrentIndex(max(index, 0))
+        self.record.setText(_("Record this change"))
+        self.record.setAccessibleName(_("Record this change as a new decision"))
+        self._show_detail()

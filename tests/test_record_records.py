@@ -1,0 +1,107 @@
+"""The worker's records screen: sync state, find by case reference, open a visit, record a withdrawal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import visit as session
+from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.model import Capture, Child, Grantor, Interpreter
+from familyprivacy.consent.store import Store
+from familyprivacy.content.loader import load_all
+from familyprivacy.content.localize import localize
+from familyprivacy.ui import recording
+from familyprivacy.ui.people_form import People
+from familyprivacy.ui.records_screen import RecordsScreen
+from familyprivacy.ui.unlock_screen import WorkerSession
+from tests.test_record_flow import NOTICE, host
+from tests.test_ui_support import no_translations
+
+__all__ = ["no_translations"]
+LEFT = Qt.MouseButton.LeftButton
+
+
+def saved_visit(store: Store, case: str, status: str) -> str:
+    family = localize(load_all().by_id(NOTICE), "en")
+    people = People((Grantor("g1", "Amelia Nowak", "mother"), Grantor("g2", "Piotr Nowak", "father")),
+                    (Child("c1", "Zofia"),), Interpreter(), case, Capture("verbal", None, "Dana"))
+    answers = {c.id: (status if c.kind != "information-only" else "given") for c in family.choices}
+    record, decisions = recording.build(session.Visit(NOTICE), family, answers, people,
+                                        recording.worker_for(store))
+    recording.save(store, record, decisions)
+    return record.visit_id
+
+
+@pytest.fixture
+def worker(tmp_path: Path) -> WorkerSession:
+    store = Store.create(tmp_path / "w.db", "a passphrase", "Sam Carter", KdfParams.fast_for_tests())
+    return WorkerSession(store)
+
+
+def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translations: None) -> None:
+    store = worker.store
+    first = saved_visit(store, "CH-111", "given")
+    saved_visit(store, "CH-222", "refused")
+    notice = load_all().by_id(NOTICE)
+    titles = {c.id: c.title for c in notice.choices}
+    screen = RecordsScreen(lambda _n, choice: titles[choice])
+    _win = host(qtbot, screen)
+    screen.attach(worker)
+    assert screen.table.rowCount() == 2
+    assert {screen.table.item(r, 4).text() for r in range(2)} == {"Waiting to sync"}
+    qtbot.keyClicks(screen.search, " ch-111 ")
+    qtbot.keyClick(screen.search, Qt.Key.Key_Return)
+    assert screen.table.rowCount() == 1 and screen.table.item(0, 1).text() == "CH-111"
+    screen.table.selectRow(0)
+    assert screen.opened is not None and screen.opened.visit_id == first
+    assert "Amelia Nowak (mother)" in screen.detail.text()
+    assert "Referral to Help and Support" in screen.detail.text()
+    # Information-only items cannot be "withdrawn": only the real choice is offered.
+    assert screen.choice.count() == 1
+    assert [screen.new_status.itemData(i) for i in range(screen.new_status.count())] == [
+        "withdrawn", "expired", "invalidated"]
+    screen.who.setCurrentIndex(1)
+    screen.how.setCurrentIndex(1)
+    qtbot.keyClicks(screen.note, "called the office")
+    qtbot.mouseClick(screen.record, LEFT)
+    assert "Recorded" in screen.change_message.text()
+    history = store.decisions(first)
+    change = history[-1]
+    referral = next(c.id for c in notice.choices if c.kind == "service-agreement")
+    assert change.choice_id == referral and change.status == "withdrawn"
+    assert change.replaces == next(d.decision_id for d in history[:-1] if d.choice_id == referral)
+    assert change.grantor_ids == ("g2",) and change.reason == "Asked by phone. called the office"
+    assert change.capture.method == "verbal" and change.capture.witness == "Sam Carter"
+    assert store.current_decisions(first)[referral].status == "withdrawn"
+    assert "Withdrawn" in screen.detail.text() and "(replaced)" in screen.detail.text()
+    # After a withdrawal the family can decide afresh.
+    assert "given" in [screen.new_status.itemData(i) for i in range(screen.new_status.count())]
+
+
+def test_confirmed_visits_show_as_confirmed_and_locking_forgets_the_list(
+        qtbot: QtBot, worker: WorkerSession, no_translations: None) -> None:
+    store = worker.store
+    saved_visit(store, "CH-333", "deferred")
+    store.mark_confirmed([e.header["event_id"] for e in store.outbox_pending(100)])
+    screen = RecordsScreen()
+    _win = host(qtbot, screen)
+    screen.attach(worker)
+    assert screen.table.item(0, 4).text() == "Confirmed by the council"
+    screen.attach(None)
+    assert screen.table.rowCount() == 0 and "CH-333" not in screen.detail.text()
+
+
+def test_sync_now_without_enrolment_says_so(qtbot: QtBot, worker: WorkerSession,
+                                            no_translations: None) -> None:
+    screen = RecordsScreen()
+    _win = host(qtbot, screen)
+    screen.attach(worker)
+    try:
+        qtbot.mouseClick(screen.sync, LEFT)
+        qtbot.waitUntil(lambda: "not set up" in screen.sync_state.text(), timeout=5000)
+    finally:
+        screen.stop_sync()
