@@ -31,6 +31,7 @@ class OutboxMixin:
     _conn: sqlite3.Connection
     _mutex: threading.RLock
     _decision_cache: dict[str, Any]
+    _visit_cache: dict[str, Any]
 
     def _body(self, seq: int, event_id: str, visit_id: str, blob: bytes) -> dict[str, Any]:
         raise NotImplementedError
@@ -92,6 +93,7 @@ class OutboxMixin:
                 " HAVING SUM(o.state != 'confirmed') = 0 AND MAX(o.changed_at) <= ?)",
                 (time.time(), cutoff))
             self._decision_cache.clear()
+            self._visit_cache.clear()
             return int(cursor.rowcount)
 
     def _move(self, event_ids: list[str], new: str, reason: str | None, allowed: tuple[str, ...]) -> None:

@@ -60,6 +60,7 @@ class Store(OutboxMixin):
         self._signing_key: Ed25519PrivateKey | None = None
         self._worker_name: str | None = None
         self._decision_cache: dict[str, tuple[int, list[Decision]]] = {}
+        self._visit_cache: dict[str, Visit] = {}
         meta = self._meta()
         if meta.get("format") != schema.FORMAT:
             raise NotAStore(f"{path}: is a SQLite database but not a records store")
@@ -81,7 +82,7 @@ class Store(OutboxMixin):
             raise StoreError("a passphrase is needed to protect the records")
         if path.exists():
             raise StoreError(f"{path}: a file is already there; it was not changed")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         params = kdf or crypto.KdfParams.default()
         data_key, signing_key = crypto.new_key(), Ed25519PrivateKey.generate()
         store_id, device_id = new_id(), new_id()
@@ -98,6 +99,7 @@ class Store(OutboxMixin):
         }
         partial = path.with_name(path.name + ".creating")
         partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)  # the worker's alone; SQLite gives -wal and -shm the same mode
         conn = db.connect(partial, create=True)
         try:
             db.make_durable(conn, partial)
@@ -158,7 +160,7 @@ class Store(OutboxMixin):
         """Forget the keys; reading or writing needs ``unlock`` again."""
         with self._mutex:
             self._data_key = self._signing_key = self._worker_name = None
-            self._decision_cache = {}
+            self._decision_cache, self._visit_cache = {}, {}
 
     @property
     def is_unlocked(self) -> bool:
@@ -295,7 +297,10 @@ class Store(OutboxMixin):
                                  "type = 'visit' AND body IS NOT NULL", (visit_id,)).fetchone()
         if row is None:
             raise UnknownRecord("no such visit on this laptop (it may have been synced and erased)")
-        return self._load(Visit, *row)
+        known = self._visit_cache.get(visit_id)
+        if known is None:  # a visit never changes: decrypt it once per unlock
+            known = self._visit_cache[visit_id] = self._load(Visit, *row)
+        return known
 
     def _decisions(self, visit_id: str) -> list[Decision]:
         """Decrypts only what is new since the last call: events are never changed, only appended
