@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"familyprivacy {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check that this installation works (offscreen), print a report, and exit")
+    parser.add_argument("--measure-startup", action="store_true",
+                        help="print the seconds from start to the first painted topic page, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate notices: schema, verbatim wording, ICO "
@@ -97,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         from familyprivacy import selftest
 
         return selftest.run()
+    if args.measure_startup:
+        from familyprivacy import selftest
+
+        return selftest.measure_startup()
     if not getattr(args, "func", None):
         try:
             run = importlib.import_module("familyprivacy.ui.app").run

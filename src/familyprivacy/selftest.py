@@ -12,6 +12,7 @@ names, identifiers or choices.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import sys
@@ -200,18 +201,42 @@ def check_qt_translations(ctx: Context) -> str:
     return f"{len(loaded)} languages ({' '.join(loaded)})"
 
 
-def check_pdf(ctx: Context) -> str:
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
+def _summary_html(notice: Any, lang: str) -> tuple[str, bytes | None]:
+    """The family's summary for made-up people, every choice answered, with a QR code."""
+    import dataclasses
 
+    from familyprivacy import summary
+    from familyprivacy.consent import model
     from familyprivacy.content.localize import localize
-    from familyprivacy.content.render import render_html
+
+    council = dataclasses.replace(notice.council, website=notice.council.website or "https://example.org/")
+    view = localize(dataclasses.replace(notice, council=council), lang)
+    visit = model.Visit(
+        council_id="self-test", notice_id=notice.id, case_reference="SELFTEST-1",
+        grantors=(model.Grantor(id="g1", name="Test Parent", relationship="mother"),),
+        children=(model.Child(id="c1", name="Test Child"),),
+        worker=model.Worker(name="Self-test worker", id="w1"), started_at=model.utc_now(),
+        ended_at=None, language="en", content_fingerprint=view.fingerprint)
+    decisions = {c.id: model.Decision(
+        visit_id=visit.visit_id, choice_id=c.id, kind=c.kind, status="given", grantor_ids=("g1",),
+        child_ids=("c1",), capture=model.Capture(method="verbal", witness="Test Witness"),
+        recorded_by="w1", language=lang, content_fingerprint=view.fingerprint) for c in notice.choices}
+    result = summary.build(view, visit, decisions)
+    return result.html, result.qr_png
+
+
+def check_pdf(ctx: Context) -> str:
+    from PySide6.QtCore import Qt, QUrl
+    from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+
     from familyprivacy.i18n import languages
 
     fonts = _optional("familyprivacy.ui.fonts")
+    _optional("familyprivacy.summary")
     total = 0
-    notice = ctx.notices[0]
+    notice = max(ctx.notices, key=lambda n: len(n.choices))
     for lang in ["en", *ctx.languages]:
+        html, qr = _summary_html(notice, lang)
         out = ctx.scratch / f"summary-{lang}.pdf"
         writer = QPdfWriter(str(out))
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
@@ -221,14 +246,19 @@ def check_pdf(ctx: Context) -> str:
         option.setTextDirection(Qt.LayoutDirection.RightToLeft if languages.is_rtl(lang)
                                 else Qt.LayoutDirection.LeftToRight)
         doc.setDefaultTextOption(option)
-        doc.setHtml(render_html(localize(notice, lang)))
+        if qr is not None:
+            image = QImage.fromData(qr)
+            if image.isNull():
+                raise RuntimeError("the QR code did not decode (PNG support missing?)")
+            doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl("notice-qr.png"), image)
+        doc.setHtml(html)
         doc.print_(writer)
         del writer  # closes the file
         data = out.read_bytes()
-        if not data.startswith(b"%PDF") or b"/FontFile2" not in data:
-            raise RuntimeError(f"the PDF in {lang} is not a PDF with embedded fonts")
+        if not data.startswith(b"%PDF") or b"/FontFile2" not in data or b"/Image" not in data:
+            raise RuntimeError(f"the summary PDF in {lang} lacks its fonts or QR code")
         total += len(data)
-    return f"{1 + len(ctx.languages)} PDFs of the notice (no summary yet), {total // 1024} KB"
+    return f"{1 + len(ctx.languages)} family summaries as PDF with QR code, {total // 1024} KB"
 
 
 def check_store(ctx: Context) -> str:
@@ -305,6 +335,50 @@ def run_checks() -> list[Result]:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return results
+
+
+def measure_startup() -> int:
+    """Print seconds from process start to the first painted topic page of a visit, as JSON.
+
+    Process start is ``FAMILYPRIVACY_T0`` (``time.time()`` in the parent just before it
+    started this process), so a bundle's bootloader counts too. The visit is the
+    one bench/startup.py scripts, in a throw-away data folder.
+    """
+    t0 = float(os.environ.get("FAMILYPRIVACY_T0") or time.time())
+    _application()
+    with tempfile.TemporaryDirectory(prefix="familyprivacy-start-") as data:
+        os.environ["FAMILYPRIVACY_DATA_DIR"] = data
+        from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+        from familyprivacy import settings
+        from familyprivacy.content.loader import load_all
+        from familyprivacy.ui.app import application, build_window
+
+        app = application()
+        loaded = load_all()
+        notice = loaded.notices[0]
+        window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
+        window.resize(1200, 800)
+        window.show()
+        window.start_visit(notice.id)
+        loop, painted = QEventLoop(), list[float]()
+
+        class Watch(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint and not painted:
+                    painted.append(time.time() - t0)
+                    loop.quit()
+                return False
+
+        watch = Watch()
+        window.topic_view.browser.viewport().installEventFilter(watch)
+        window.choose_language("en")
+        loop.exec()
+        window.topic_view.browser.viewport().removeEventFilter(watch)
+        shown = window.topic_view.browser.toPlainText().count("\n")
+        window.close()
+    print(json.dumps({"first_topic_s": painted[0], "lines_shown": shown}))
+    return 0 if shown >= 3 else 1
 
 
 def run() -> int:
