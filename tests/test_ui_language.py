@@ -90,6 +90,18 @@ def test_right_to_left_mirrors_live_and_back(window: MainWindow) -> None:
 def test_real_rtl_language_mirrors_and_notes_the_english_fallback(window: MainWindow) -> None:
     open_visit(window, "ur")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    # Every widget, made before or after the switch, is set in Nastaliq for Urdu.
+    for widget in (window.topic_view.next, window.topic_view.topics, window.bar.bigger):
+        assert widget.font().families()[:2] == ["Noto Sans", "Noto Nastaliq Urdu"]
+    window.set_language("ar")
+    assert "Noto Nastaliq Urdu" not in window.topic_view.next.font().families()
+    # The language names keep their own fonts whatever the interface language.
+    urdu = next(b for b in window.language_picker.buttons if b.key == "ur")
+    arabic = next(b for b in window.language_picker.buttons if b.key == "ar")
+    assert urdu.main.font().families()[1] == "Noto Nastaliq Urdu"
+    assert "Noto Nastaliq Urdu" not in arabic.main.font().families()
+    assert urdu.main.font().pointSizeF() > window.topic_view.next.font().pointSizeF()
+    window.set_language("ur")
     text = window.topic_view.browser.toPlainText()
     # No Urdu translation exists yet: the English is shown, and the page says why.
     assert "We are the council. We help you." in text

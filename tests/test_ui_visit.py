@@ -74,10 +74,14 @@ def test_whole_visit_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
     for _ in range(4):
         key(Qt.Key.Key_Space)
     assert view.index == 4
-    # Tab moves through the controls in reading order.
-    view.back.setFocus()
-    key(Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is view.official
+    # Tab moves through the controls in reading order: the page, its two views, back, next.
+    view.browser.setFocus()
+    order = []
+    for _ in range(4):
+        key(Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    assert order == [view.official, view.alongside, view.back, view.next]
+    view.official.setFocus()
     key(Qt.Key.Key_Space)
     assert view.mode == "official"
     assert "The council's exact words are in English" in view.browser.toPlainText()

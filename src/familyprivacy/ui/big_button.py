@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
@@ -25,17 +24,16 @@ class BigButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def set_lines(self, main: str, sub: str = "", main_font: QFont | None = None) -> None:
+    def set_lines(self, main: str, sub: str = "", style: str = "big") -> None:
+        """``style`` names the main line's look in the theme (``big``, or ``native`` for a language)."""
         self.main.setText(main)
         self.sub.setText(sub)
         self.sub.setVisible(bool(sub))
-        font = QFont(main_font) if main_font is not None else QFont(self.font())
-        if main_font is None:
-            font.setPointSizeF(self.font().pointSizeF() * 1.4)
-        self.main.setFont(font)
-        small = QFont(self.font())
-        small.setPointSizeF(self.font().pointSizeF() * 0.9)
-        self.sub.setFont(small)
+        if self.main.objectName() != style:
+            self.main.setObjectName(style)
+            self.sub.setObjectName("small")
+            self.style().unpolish(self.main)
+            self.style().polish(self.main)
         self.setAccessibleName(f"{main} ({sub})" if sub else main)
         self.updateGeometry()
 

@@ -50,6 +50,16 @@ def families_for(lang: str) -> list[str]:
     return [BASE_FAMILY, URDU_FAMILY, *rest] if lang == "ur" else [BASE_FAMILY, *rest]
 
 
+def native_style(lang: str) -> str:
+    """The theme's name for a label showing a language's own name: Urdu's is set in Nastaliq."""
+    return "native_ur" if lang == "ur" else "native"
+
+
+def native_families() -> dict[str, list[str]]:
+    """Font lists for language-name labels, whatever the interface's own language is."""
+    return {"native": families_for("en"), "native_ur": families_for("ur")}
+
+
 def css_font_family(lang: str) -> str:
     """A CSS ``font-family`` list for HTML shown in that language.
 

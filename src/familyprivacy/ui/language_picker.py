@@ -46,7 +46,6 @@ class LanguagePicker(QWidget):
         self.back.clicked.connect(self.back_requested)
         self.buttons: list[BigButton] = []
         self._shown: list[BigButton] = []
-        self._scale = 0.0
         grid_host = QWidget(self)
         column = QVBoxLayout(grid_host)
         self._grid = QGridLayout()
@@ -71,21 +70,15 @@ class LanguagePicker(QWidget):
         layout.addWidget(self.none)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
+        for button, lang in zip(self.buttons, self.languages, strict=True):
+            button.set_lines(lang.native_name, lang.english_name, fonts.native_style(lang.code))
         self.setFocusProxy(self.buttons[0])
-        self.set_scale(1.0)
+        self._refilter("")
         self.retranslate()
 
     def set_include_pseudo(self, include: bool) -> None:
         """The pseudo-languages test layout; they are offered only in demonstration mode."""
         self.include_pseudo = include
-        self._refilter(self.filter.text())
-
-    def set_scale(self, scale: float) -> None:
-        if scale == self._scale:
-            return
-        self._scale = scale
-        for button, lang in zip(self.buttons, self.languages, strict=True):
-            button.set_lines(lang.native_name, lang.english_name, fonts.ui_font(lang.code, 20 * scale))
         self._refilter(self.filter.text())
 
     def visible_codes(self) -> list[str]:

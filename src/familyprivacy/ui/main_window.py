@@ -250,19 +250,20 @@ class MainWindow(QMainWindow):
         return self.settings.text_scale * (theme.PRESENTATION_FACTOR if self.presenting else 1.0)
 
     def _apply_look(self) -> None:
-        app = QApplication.instance()
-        assert isinstance(app, QApplication)
-        theme.apply(app, self.settings.high_contrast, theme.BASE_POINT_SIZE * self.effective_scale())
-        self._apply_font()
-        self.language_picker.set_scale(self.effective_scale())
+        self._apply_font(force=True)
         self.topic_view.set_look(self.effective_scale(), self.settings.high_contrast)
 
-    def _apply_font(self) -> None:
+    def _apply_font(self, force: bool = False) -> None:
+        """Fonts for the language and text size; restyling every widget is slow, so only on change."""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
         lang = i18n.current_language()
         key = (tuple(fonts.families_for(lang)), self.effective_scale())
-        if key != self._font_key:  # re-setting the font restyles every widget: only when needed
+        if key != self._font_key or force:
             self._font_key = key
-            QApplication.setFont(fonts.ui_font(lang, theme.BASE_POINT_SIZE * key[1]))
+            size = theme.BASE_POINT_SIZE * key[1]
+            QApplication.setFont(fonts.ui_font(lang, size))  # dialogs and widgets made later
+            theme.apply(app, self.settings.high_contrast, size, list(key[0]), fonts.native_families())
 
     def _save(self, new: settings.Settings) -> None:
         self.settings = new

@@ -20,6 +20,8 @@ class SafeBrowser(QTextBrowser):
         # Room around the text so tall scripts (Nastaliq) never touch the frame.
         self.document().setDocumentMargin(24)
         self.setViewportMargins(8, 8, 8, 8)
+        # Text always wraps; Nastaliq's overhanging strokes must not summon a sideways scroll bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def loadResource(self, type: int, name: QUrl | str) -> Any:
         """Nothing is ever fetched: not images, style sheets, files or network addresses."""

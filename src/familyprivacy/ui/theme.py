@@ -48,8 +48,19 @@ def palette(high_contrast: bool) -> QPalette:
     return pal
 
 
-def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT_SIZE) -> None:
-    """Restyling every widget is slow, so only a real change is applied."""
+def _families(families: list[str]) -> str:
+    return ", ".join(f'"{f}"' for f in families)
+
+
+def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT_SIZE,
+          families: list[str] | None = None, native: dict[str, list[str]] | None = None) -> None:
+    """Colours, focus rings and fonts for every widget, in one style sheet.
+
+    Fonts live here too: once a style sheet is set, Qt no longer passes the application
+    font on to existing widgets. ``families`` is the interface's font list; ``native``
+    maps label object names to the font list of the language they name. Restyling every
+    widget is slow, so only a real change is applied.
+    """
     new_palette = palette(high_contrast)
     if app.palette() != new_palette:
         app.setPalette(new_palette)
@@ -69,22 +80,34 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         f"QListWidget:focus, QLineEdit:focus, QTextBrowser:focus {{ border-color: {c.highlight}; }}"
         f"QLineEdit {{ padding: 0.3em; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
+        f"QLabel#big {{ font-size: {round(point_size * 1.4)}pt; }}"
+        f"QLabel#small {{ font-size: {round(point_size * 0.9)}pt; }}"
     )
+    if families:
+        sheet = f"* {{ font-family: {_families(families)}; font-size: {round(point_size, 1)}pt; }}" + sheet
+    for name, own in (native or {}).items():
+        size = round(point_size * 1.55)
+        sheet += f"QLabel#{name} {{ font-family: {_families(own)}; font-size: {size}pt; }}"
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
 
 
-def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int = 150) -> str:
-    """The CSS for pages shown in QTextBrowser, built from the same colours as the widgets."""
+def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int = 150,
+             bold_headings: bool = True) -> str:
+    """The CSS for pages shown in QTextBrowser, built from the same colours as the widgets.
+
+    Nastaliq headings are not set in bold: its bold strokes collide, and size alone marks them.
+    """
     c = colours(high_contrast)
+    bold = "bold" if bold_headings else "normal"
     size = round(BASE_POINT_SIZE * 1.35 * scale)
     return (
         f"body {{ font-family: {font_family}; font-size: {size}pt; color: {c.text}; "
         f"background-color: {c.base}; }}\n"
         f"p, li, td {{ line-height: {line_height}%; }}\n"
-        f".title {{ font-size: {round(size * 1.45)}pt; font-weight: bold; margin-bottom: 8px; }}\n"
-        f".section {{ font-size: {round(size * 1.2)}pt; font-weight: bold; margin-top: 18px; }}\n"
-        f".sub {{ font-size: {round(size * 1.05)}pt; font-weight: bold; margin-top: 12px; }}\n"
+        f".title {{ font-size: {round(size * 1.45)}pt; font-weight: {bold}; margin-bottom: 8px; }}\n"
+        f".section {{ font-size: {round(size * 1.2)}pt; font-weight: {bold}; margin-top: 18px; }}\n"
+        f".sub {{ font-size: {round(size * 1.05)}pt; font-weight: {bold}; margin-top: 12px; }}\n"
         f".note {{ background-color: {c.note}; color: {c.text}; }}\n"
         f".term {{ font-weight: bold; text-decoration: underline; }}\n"
         f".words {{ background-color: {c.note}; color: {c.text}; }}\n"

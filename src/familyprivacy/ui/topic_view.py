@@ -43,7 +43,7 @@ class TopicView(QWidget):
         self.topics = QListWidget()
         self.topics.setIconSize(QSize(40, 40))
         self.topics.setSpacing(2)
-        self.topics.setMinimumWidth(240)
+        self.topics.setMinimumWidth(180)
         self.topics.setMaximumWidth(340)
         # Long titles (long-word languages, bigger text) wrap instead of being cut off.
         self.topics.setWordWrap(True)
@@ -75,23 +75,28 @@ class TopicView(QWidget):
         top.addWidget(self.progress_label)
         top.addWidget(self.progress, 1)
         top.addWidget(self.language)
+        # Two rows, so large text and long words still fit beside the topic list.
+        views = QHBoxLayout()
+        views.addStretch(1)
+        views.addWidget(self.official)
+        views.addWidget(self.alongside)
+        views.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.official)
-        buttons.addWidget(self.alongside)
         buttons.addStretch(1)
         buttons.addWidget(self.next)
         right = QVBoxLayout()
         right.addLayout(top)
         right.addWidget(self.browser, 1)
+        right.addLayout(views)
         right.addLayout(buttons)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 16)
         layout.addWidget(self.topics)
         layout.addLayout(right, 1)
-        for a, b in ((self.topics, self.browser), (self.browser, self.back), (self.back, self.official),
-                     (self.official, self.alongside), (self.alongside, self.next),
+        self.browser.setTabChangesFocus(True)  # Tab leaves the page instead of moving between links
+        for a, b in ((self.topics, self.browser), (self.browser, self.official),
+                     (self.official, self.alongside), (self.alongside, self.back), (self.back, self.next),
                      (self.next, self.language)):
             QWidget.setTabOrder(a, b)
         self.setFocusProxy(self.next)
@@ -170,7 +175,8 @@ class TopicView(QWidget):
         lang = self.visit.language
         view = self.view()
         page = self.pages[self.index]
-        css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang))
+        css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang),
+                             bold_headings=lang != "ur")
         english = self.view("en") if self.mode == "alongside" else None
         html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang))
         self.browser.show_page(html, languages.is_rtl(lang))
