@@ -80,6 +80,8 @@ def test_forged_signature_and_chain_gap_store_nothing(server: InboxServer) -> No
     assert outcomes == ["invalid"] * 6
     assert "signature" in reply.json()["results"][0]["reason"]
     assert server.count(outbox.device_id) == 0
+    assert (f"push from device {outbox.device_id}: 6 of 6 events refused; first at index 0: invalid "
+            "(event seq 1: signature is not valid)") in server.log()
 
     gap = _push(server, token, [outbox.events[0].to_wire(), outbox.events[2].to_wire()])
     assert gap.status_code == 422

@@ -148,9 +148,11 @@ def _push_once(engine: Engine, token: str, raw_events: list[Any], rate_limit: in
     if limited:
         log.warning("push refused: too many requests from device %s", device.device_id)
         raise Refused(429, "too many requests from this device; try again shortly")
-    for r in results:
-        if r.outcome in ("conflict", "invalid"):
-            log.warning("event refused from device %s: %s (%s)", device.device_id, r.outcome, r.reason)
+    refused = [r for r in results if r.outcome in ("conflict", "invalid")]
+    if refused:  # one line per batch, however many events it refused
+        first = refused[0]
+        log.warning("push from device %s: %d of %d events refused; first at index %d: %s (%s)",
+                    device.device_id, len(refused), len(results), first.index, first.outcome, first.reason)
     return results
 
 
