@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +88,19 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+_shared: list[PgCluster] = []  # one cluster for the whole run, though each module imports the fixture
+
+
 @pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
+def pg_cluster(request: pytest.FixtureRequest) -> PgCluster:
     if _pg_bindir() is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("PostgreSQL is required in CI: tools/system-deps.sh installs it")
         pytest.skip("PostgreSQL is not installed here (initdb not found); tools/system-deps.sh installs it")
-    cluster = PgCluster()
-    yield cluster
-    cluster.stop()
+    if not _shared:
+        _shared.append(PgCluster())
+        request.config.add_cleanup(_shared[0].stop)  # at the end of the session
+    return _shared[0]
 
 
 def make_db_url(backend: str, tmp: Path, request: pytest.FixtureRequest) -> str:
