@@ -121,35 +121,48 @@ def bench_verify(folder: Path, events: int) -> None:
         else:
             store.record_decision(decision(v, n))
     built = time.perf_counter() - started
-    total = store.outbox_status()["waiting"]
-    started = time.perf_counter()
-    rows = store._conn.execute("SELECT * FROM events e JOIN outbox o ON o.seq = e.seq").fetchall()
-    read = time.perf_counter() - started
-    assert len(rows) == total
-    started = time.perf_counter()
-    report = store.verify()
-    full = time.perf_counter() - started
-    store.lock()
-    started = time.perf_counter()
-    store.verify()
-    locked = time.perf_counter() - started
     store.close()
     key = Ed25519PrivateKey.generate()
-    messages = [os.urandom(32) for _ in range(report.events)]
-    signed = [(key.sign(m), m) for m in messages]
+    signed = [(key.sign(m), m) for m in (os.urandom(32) for _ in range(events))]
     public = key.public_key()
-    started = time.perf_counter()
-    for signature, message in signed:
-        public.verify(signature, message)
-    bare = time.perf_counter() - started
+
+    def read_rows() -> None:
+        with Store.open(folder / "verify.db") as again:
+            again._conn.execute("SELECT * FROM events e JOIN outbox o ON o.seq = e.seq").fetchall()
+
+    def verify_unlocked() -> None:
+        with Store.open(folder / "verify.db") as again:
+            again.unlock(PASS)  # fast test parameters: not part of what is timed below
+            started = time.perf_counter()
+            assert again.verify().bodies_checked == events
+            times["unlocked"].append(time.perf_counter() - started)
+
+    def verify_locked() -> None:
+        with Store.open(folder / "verify.db") as again:
+            again.verify()
+
+    def bare_checks() -> None:
+        for signature, message in signed:
+            public.verify(signature, message)
+
+    times: dict[str, list[float]] = {"unlocked": [], "locked": [], "read": [], "bare": []}
+    for _ in range(3):  # interleaved rounds; the best of each, as the machine is shared
+        verify_unlocked()
+        for name, job in (("locked", verify_locked), ("read", read_rows), ("bare", bare_checks)):
+            started = time.perf_counter()
+            job()
+            times[name].append(time.perf_counter() - started)
+    best = {name: min(values) for name, values in times.items()}
     size = (folder / "verify.db").stat().st_size / 1e6
-    print(f"verify {report.events} events ({size:.1f} MB; built in {built:.1f} s, one fsync'd save each)")
-    print(f"  unlocked (chain, signatures, bodies): {full:.2f} s  "
-          f"({full / report.events * 1e6:.0f} µs/event; target under 2 s)")
-    print(f"  locked (chain and signatures only):   {locked:.2f} s")
-    print(f"  baseline, reading the same rows:      {read:.3f} s   ratio {full / read:.0f}x")
-    print(f"  baseline, {report.events} bare Ed25519 checks:   {bare:.2f} s   ratio {full / bare:.2f}x "
-          "(the floor: every signature is checked)")
+    print(f"verify {events} events ({size:.1f} MB; built in {built:.1f} s, one fsync'd save each); "
+          "best of 3 interleaved rounds")
+    print(f"  unlocked (chain, signatures, bodies): {best['unlocked']:.2f} s  "
+          f"({best['unlocked'] / events * 1e6:.0f} µs/event; target under 2 s)")
+    print(f"  locked (chain and signatures only):   {best['locked']:.2f} s  (includes opening the file)")
+    print(f"  baseline, opening and reading the same rows: {best['read']:.3f} s   "
+          f"ratio {best['unlocked'] / best['read']:.0f}x")
+    print(f"  baseline, {events} bare Ed25519 checks:  {best['bare']:.2f} s   "
+          f"ratio {best['unlocked'] / best['bare']:.2f}x (the floor: every signature is checked)")
 
 
 def main() -> None:
