@@ -68,7 +68,7 @@ def qr_png(address: str) -> bytes:
 def build(view: NoticeView, visit: Visit, decisions: dict[str, Decision]) -> Summary:
     """``decisions`` maps choice id to its current decision (``Store.current_decisions``)."""
     locale = babel_locale(view.language)
-    names = {g.id: _(RELATIONSHIP_NOTE).format(name=g.name, relationship=g.relationship)
+    names = {g.id: _(RELATIONSHIP_NOTE).format(name=g.name, relationship=_(g.relationship))
              for g in visit.grantors}
     children = {c.id: c.name for c in visit.children}
     chosen = []

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from familyprivacy import paths
 from familyprivacy.i18n import _
@@ -21,7 +21,7 @@ from familyprivacy.summary import QR_IMAGE_NAME, Summary
 from familyprivacy.ui import fonts
 
 POINT_SIZE = 11
-MARGIN_MM = 18
+MARGIN_MM = 0  # QTextDocument.print_ adds its own 2 cm margins and the page numbers
 
 
 class SummaryPathRefused(ValueError):
@@ -83,7 +83,8 @@ def write_pdf(summary: Summary, lang: str, path: Path, title: str = "") -> Path:
 
 
 def default_folder() -> str:
-    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents or str(Path.home())
 
 
 def save_with_dialog(summary: Summary, lang: str, parent: QWidget | None) -> Path | None:
@@ -97,8 +98,6 @@ def save_with_dialog(summary: Summary, lang: str, parent: QWidget | None) -> Pat
         try:
             return write_pdf(summary, lang, Path(chosen))
         except SummaryPathRefused as exc:
-            from PySide6.QtWidgets import QMessageBox
-
             QMessageBox.warning(parent, _("Not saved"), str(exc))
 
 
@@ -112,6 +111,10 @@ def print_with_dialog(summary: Summary, lang: str, parent: QWidget | None) -> bo
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
-        check_place(Path(printer.outputFileName()))  # "print to file" follows the same rule
+        try:
+            check_place(Path(printer.outputFileName()))  # "print to file" follows the same rule
+        except SummaryPathRefused as exc:
+            QMessageBox.warning(parent, _("Not printed"), str(exc))
+            return False
     document(summary, lang).print_(printer)
     return True

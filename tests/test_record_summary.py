@@ -1,0 +1,125 @@
+"""The family's summary as a PDF: their language, their choices, right-to-left where it should be,
+the QR code, and never a copy in the app's own folders."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import i18n, paths, summary
+from familyprivacy.consent.model import Capture, Child, Decision, Grantor, Interpreter, Visit, Worker, utc_now
+from familyprivacy.content.loader import load_all
+from familyprivacy.content.localize import NoticeView, localize
+from familyprivacy.i18n import _
+from familyprivacy.ui.app import application
+from familyprivacy.ui.summary_pdf import SummaryPathRefused, document, write_pdf
+from tests.test_record_flow import NOTICE
+
+
+def build(lang: str, website: str = "") -> tuple[NoticeView, summary.Summary]:
+    application()
+    i18n.set_language(lang)
+    notice = load_all().by_id(NOTICE)
+    if website:
+        notice = dataclasses.replace(notice, council=dataclasses.replace(notice.council, website=website))
+    view = localize(notice, lang)
+    visit = Visit(council_id="stockton-on-tees", notice_id=NOTICE, case_reference="CH-1",
+                  grantors=(Grantor("g1", "Amelia Nowak", "mother"),), children=(Child("c1", "Zofia"),),
+                  worker=Worker("Sam Carter", "sam-carter"), started_at=utc_now(), ended_at=None,
+                  language=lang, content_fingerprint=view.fingerprint, interpreter=Interpreter())
+    decisions = {c.id: Decision(visit_id=visit.visit_id, choice_id=c.id, kind=c.kind,
+                                status="refused" if c.kind != "information-only" else "given",
+                                grantor_ids=("g1",), child_ids=("c1",), capture=Capture("verbal", None, "W"),
+                                recorded_by="sam-carter", language=lang, content_fingerprint=view.fingerprint)
+                 for c in notice.choices}
+    return view, summary.build(view, visit, decisions)
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def test_english_pdf_has_the_choices_and_how_to_change_them(qtbot: QtBot, tmp_path: Path) -> None:
+    view, result = build("en")
+    out = write_pdf(result, "en", tmp_path / "summary")
+    assert out.name == "summary.pdf" and not list(tmp_path.glob("*.part"))
+    text = " ".join(pdf_text(out).split())
+    assert "Your choices" in text and "Sam Carter" in text and "Amelia Nowak (mother)" in text
+    referral = view.choices[0]
+    assert referral.title.text in text
+    assert "Changing your mind" in text and "We explained this to you" in text
+    assert "Information Commissioner" in text
+
+
+def test_pdf_in_the_familys_language(qtbot: QtBot, tmp_path: Path) -> None:
+    view, result = build("pl")
+    heading = _("Your choices")
+    assert heading != "Your choices"  # Polish is translated: the PDF must carry the Polish
+    text = " ".join(pdf_text(write_pdf(result, "pl", tmp_path / "pl.pdf")).split())
+    assert heading in text
+    assert view.choices[0].title.text in text
+
+
+def _heading_x(path: Path, heading: str) -> tuple[float, float]:
+    page = PdfReader(path).pages[0]
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_args: object) -> None:
+        if text.strip() and not found:
+            found.append(tm[4] * cm[0] + cm[4])
+
+    page.extract_text(visitor_text=visit)
+    return found[0], float(page.mediabox.width)
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur"])
+def test_right_to_left_summary_is_laid_out_right_to_left(qtbot: QtBot, tmp_path: Path, lang: str) -> None:
+    _view, result = build(lang)
+    assert result.rtl
+    doc = document(result, lang)
+    assert doc.defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft
+    first = doc.begin()
+    assert first.layout().lineCount() == 0 or first.textDirection() == Qt.LayoutDirection.RightToLeft
+    out = write_pdf(result, lang, tmp_path / f"{lang}.pdf")
+    x, width = _heading_x(out, _("Your choices"))
+    assert x > width / 2  # the heading starts on the right half of the page
+
+
+def test_left_to_right_heading_starts_on_the_left(qtbot: QtBot, tmp_path: Path) -> None:
+    _view, result = build("en")
+    x, width = _heading_x(write_pdf(result, "en", tmp_path / "en.pdf"), "Your choices")
+    assert x < width / 4
+
+
+def test_qr_code_is_in_the_pdf_where_the_notice_gives_an_address(qtbot: QtBot, tmp_path: Path) -> None:
+    _view, result = build("en", website="https://www.example.gov.uk/privacy")
+    out = write_pdf(result, "en", tmp_path / "qr.pdf")
+    images = []
+    for page in PdfReader(out).pages:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        for ref in (xobjects.get_object().values() if xobjects else []):
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                images.append((int(obj["/Width"]), int(obj["/Height"])))
+    assert len(images) == 1 and images[0][0] == images[0][1] > 50  # the square QR code
+    assert "https://www.example.gov.uk/privacy" in pdf_text(out)
+
+
+def test_never_in_the_apps_own_folders(qtbot: QtBot, tmp_path: Path) -> None:
+    _view, result = build("en")
+    for folder in (paths.data_dir(), paths.cache_dir(), paths.data_dir() / "workers"):
+        folder.mkdir(parents=True, exist_ok=True)
+        with pytest.raises(SummaryPathRefused, match="own folder"):
+            write_pdf(result, "en", folder / "summary.pdf")
+    link = tmp_path / "sneaky"
+    link.symlink_to(paths.data_dir())
+    with pytest.raises(SummaryPathRefused):
+        write_pdf(result, "en", link / "summary.pdf")
+    with pytest.raises(SummaryPathRefused, match="does not exist"):
+        write_pdf(result, "en", tmp_path / "missing" / "summary.pdf")
+    assert not list(paths.data_dir().rglob("*.pdf")) and not list(paths.cache_dir().rglob("*.pdf"))
