@@ -126,3 +126,13 @@ def test_page_style_reaches_the_page_and_scales(qtbot: QtBot, notices: LoadResul
     assert h1 > max(rest)  # the topic title is the largest text
     assert h1_big == 2 * h1 or abs(h1_big - 2 * h1) <= 1
     assert max(rest_big) > 1.8 * max(rest)
+
+
+def test_english_alongside_puts_the_family_language_on_the_reading_side(notices: LoadResult) -> None:
+    notice = notices.by_id("example/test")
+    english = localize(notice, "en")
+    for lang, family_first in (("pl", True), ("ar-XB", False), ("ur", False)):
+        view = localize(notice, lang)
+        html = render_page(view, pages(view)[0], "alongside", "", english)
+        family = html.index(">Polski<" if lang == "pl" else ">Pseudo RTL<" if lang == "ar-XB" else ">اردو<")
+        assert (family < html.index(">English<")) is family_first, lang

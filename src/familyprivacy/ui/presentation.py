@@ -6,8 +6,9 @@ PIN check guards that one method).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from familyprivacy.i18n import _
 from familyprivacy.settings import TEXT_SCALES
@@ -30,19 +31,43 @@ class PresentationBar(QWidget):
         self.contrast.setCheckable(True)
         self.contrast.setChecked(high_contrast)
         self.present = QPushButton()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(self.size_label)
-        layout.addWidget(self.smaller)
-        layout.addWidget(self.bigger)
-        layout.addWidget(self.contrast)
-        layout.addStretch(1)
-        layout.addWidget(self.present)
+        first = QHBoxLayout()
+        first.addWidget(self.size_label)
+        first.addWidget(self.smaller)
+        first.addWidget(self.bigger)
+        first.addStretch(1)
+        second = QHBoxLayout()
+        second.addWidget(self.contrast)
+        second.addStretch(1)
+        second.addWidget(self.present)
+        self._rows = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._rows.setContentsMargins(8, 4, 8, 4)
+        self._rows.addLayout(first, 1)
+        self._rows.addLayout(second, 1)
+        self._groups = (first, second)
         self.smaller.clicked.connect(lambda: self._step(-1))
         self.bigger.clicked.connect(lambda: self._step(1))
         self.contrast.toggled.connect(self.contrast_changed)
         self.present.clicked.connect(self._present_clicked)
         self.retranslate()
+
+    def _fit(self, width: int) -> None:
+        """One row when it fits, two when big text or long words need the room."""
+        needed = sum(g.sizeHint().width() for g in self._groups) + 32
+        direction = (QBoxLayout.Direction.LeftToRight if width >= needed
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._rows.direction() != direction:
+            self._rows.setDirection(direction)
+            self.updateGeometry()  # the window's layout must see the new minimum
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutRequest):
+            self._fit(self.width())
+        return super().event(event)
 
     @property
     def scale(self) -> float:
