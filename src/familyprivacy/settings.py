@@ -27,6 +27,7 @@ class Settings:
     text_scale: float = 1.0
     high_contrast: bool = False
     worker_language: str = "en"
+    idle_lock_minutes: float = 5.0  # the council's choice: lock the records after this long idle
 
     def with_changes(self, **changes: Any) -> Settings:
         return validate({**asdict(self), **changes})
@@ -61,6 +62,10 @@ def validate(data: object, where: str = FILE_NAME) -> Settings:
     lang = values["worker_language"]
     if not isinstance(lang, str) or not 2 <= len(lang) <= 12:
         raise SettingsError(f"{where}: 'worker_language' must be a language code")
+    idle = values["idle_lock_minutes"]
+    if isinstance(idle, bool) or not isinstance(idle, (int, float)) or not 1 <= idle <= 60:
+        raise SettingsError(f"{where}: 'idle_lock_minutes' must be a number from 1 to 60")
+    values["idle_lock_minutes"] = float(idle)
     return replace(defaults, **values)
 
 
