@@ -102,3 +102,23 @@ def test_demo_shows_every_council(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.mouseClick(window.council_picker.demo, LEFT)
     assert len(window.notice_picker.buttons) == 3
     assert "ar-XB" in window.language_picker.visible_codes()
+
+
+def test_broken_notice_is_reported_calmly_and_the_rest_work(qtbot: QtBot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from familyprivacy.content.loader import load_notices
+    from tests.notice_factory import notice_toml, write_notice
+
+    write_notice(tmp_path / "good")
+    write_notice(tmp_path / "bad", text=notice_toml("example/bad").replace("[council]", "[council"))
+    loaded = load_notices([tmp_path])
+    win = make_window(qtbot, loaded)
+    assert win.banner_box.isVisible()
+    assert not win.problems.isVisible()
+    qtbot.mouseClick(win.details, LEFT)
+    assert win.problems.isVisible()
+    text = win.problems.text()
+    assert "bad/test.toml" in text and "not valid TOML" in text
+    qtbot.mouseClick(win.details, LEFT)
+    assert not win.problems.isVisible()
+    win.choose_council("example")
+    assert [b.key for b in win.notice_picker.buttons] == ["example/test"]

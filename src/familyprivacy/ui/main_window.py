@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -50,11 +49,20 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.details = QPushButton()
-        self.details.clicked.connect(self.show_problems)
+        self.details.setCheckable(True)
+        self.details.toggled.connect(self.show_problems)
+        self.problems = QLabel()  # shown in place, not in a dialog that could hide the visit
+        self.problems.setWordWrap(True)
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.setVisible(False)
         banner = QWidget()
-        row = QHBoxLayout(banner)
+        column = QVBoxLayout(banner)
+        row = QHBoxLayout()
         row.addWidget(self.banner, 1)
         row.addWidget(self.details)
+        column.addLayout(row)
+        column.addWidget(self.problems)
         self.banner_box = banner
         self.bar = PresentationBar(self.settings.text_scale, self.settings.high_contrast)
         self.bar.scale_changed.connect(self.set_text_scale)
@@ -195,17 +203,16 @@ class MainWindow(QMainWindow):
         self.banner.setText(_("Some files could not be used. Everything else works.") + " "
                             + _("Tell your IT team."))
         self.details.setText(_("Details"))
+        if self.details.isChecked():
+            self.show_problems(True)
         self.details.setAccessibleName(_("Show the details of the problem"))
         for screen in (self.council_picker, self.notice_picker, self.language_picker, self.bar,
                        self.topic_view):
             screen.retranslate()
 
-    def show_problems(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, _("Details"),
-                          _("These files could not be used:") + "\n\n" + "\n".join(self._problems),
-                          QMessageBox.StandardButton.Ok, self)
-        box.open()
-        self.problems_box = box
+    def show_problems(self, shown: bool = True) -> None:
+        self.problems.setText(_("These files could not be used:") + "\n" + "\n".join(self._problems))
+        self.problems.setVisible(shown)
 
     # -- presentation ------------------------------------------------------
     def enter_presentation(self) -> None:
