@@ -217,9 +217,8 @@ def test_background_sync_not_set_up_is_a_problem() -> None:
         sync.stop()
 
 
-def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer, tmp_path: Path) -> None:
-    store = Store.create(tmp_path / "records.db", "correct horse", "Sam Worker",
-                         kdf=KdfParams.fast_for_tests())
+def _real_store(path: Path) -> Store:
+    store = Store.create(path, "correct horse", "Sam Worker", kdf=KdfParams.fast_for_tests())
     visit = Visit(council_id="stockton", notice_id="stockton/childrens-social-care", case_reference="CH-1",
                   grantors=(Grantor("g1", "Aleksandra Nowak", "mother"),), children=(Child("c1", "Zofia"),),
                   worker=Worker("Sam Worker", "w1"), started_at="2026-11-25T10:00:00Z", ended_at=None,
@@ -231,17 +230,36 @@ def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer,
             visit_id=visit.visit_id, choice_id=choice, kind="service-agreement", status="given",
             grantor_ids=("g1",), child_ids=("c1",), capture=Capture("verbal", witness="Pat"),
             recorded_by="Sam Worker", language="pl", content_fingerprint="f" * 64))
-    code = admin.add_enrolment_code(server.engine)
-    with InboxClient(server.url) as client:
-        token = client.enrol(code, store.device_id, store.device_public_key())
-    settings = SyncSettings(server.url, token)
-    with InboxClient(server.url, token) as client:
+    return store
+
+
+def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer, tmp_path: Path) -> None:
+    store = _real_store(tmp_path / "records.db")
+    settings = enrol(server.url, admin.add_enrolment_code(server.engine), store)
+    with InboxClient(server.url, settings.device_token) as client:
         report = sync_once(store, client, settings)
     assert report.confirmed == 3 and report.problems == 0 and report.erased == 3
     assert store.outbox_status()["confirmed"] == 3
     assert server.count(store.device_id) == 3
     check = store.verify()  # the chain still verifies with the bodies gone
     assert (check.events, check.bodies_erased) == (3, 3)
+    store.close()
+
+
+def test_the_real_store_drains_from_the_background_thread(server: InboxServer, tmp_path: Path) -> None:
+    store = _real_store(tmp_path / "records.db")
+    settings = enrol(server.url, admin.add_enrolment_code(server.engine), store)
+    sync = BackgroundSync(lambda: store, settings, idle_interval=60)
+    sync.start()
+    try:
+        deadline = time.monotonic() + 20
+        while sync.status.state is not SyncState.CONFIRMED and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        sync.stop()
+    assert sync.status.state is SyncState.CONFIRMED, sync.status
+    assert sync.status.counts["confirmed"] == 3 and sync.status.erased == 3
+    assert set(server.event_ids(store.device_id)) == {e.event_id for e in store.events()}
     store.close()
 
 
