@@ -44,7 +44,8 @@ class MainWindow(QMainWindow):
         self.visit: Visit | None = None
         self.presenting = False
         self._problems = [str(e) for e in loaded.errors] + ([prefs.problem] if prefs.problem else [])
-        self._font_key: tuple[tuple[str, ...], float] | None = None
+        self._font_key: tuple[tuple[str, ...], float, bool] | None = None
+        self._apply_font()  # styled before any widget exists, so each is polished once
 
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -257,16 +258,17 @@ class MainWindow(QMainWindow):
         return self.settings.text_scale * (theme.PRESENTATION_FACTOR if self.presenting else 1.0)
 
     def _apply_look(self) -> None:
-        self._apply_font(force=True)
+        self._apply_font()
         self.topic_view.set_look(self.effective_scale(), self.settings.high_contrast)
 
-    def _apply_font(self, force: bool = False) -> None:
-        """Fonts for the language and text size; restyling every widget is slow, so only on change."""
+    def _apply_font(self) -> None:
+        """Fonts and colours for the language, text size and contrast; restyling every widget is
+        slow, so only on a change."""
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         lang = i18n.current_language()
-        key = (tuple(fonts.families_for(lang)), self.effective_scale())
-        if key != self._font_key or force:
+        key = (tuple(fonts.families_for(lang)), self.effective_scale(), self.settings.high_contrast)
+        if key != self._font_key:
             self._font_key = key
             size = theme.BASE_POINT_SIZE * key[1]
             QApplication.setFont(fonts.ui_font(lang, size))  # dialogs and widgets made later
