@@ -122,3 +122,20 @@ def test_broken_notice_is_reported_calmly_and_the_rest_work(qtbot: QtBot, tmp_pa
     assert not win.problems.isVisible()
     win.choose_council("example")
     assert [b.key for b in win.notice_picker.buttons] == ["example/test"]
+
+
+def test_new_visit_returns_to_the_worker_language(qtbot: QtBot, window: MainWindow) -> None:
+    from familyprivacy import i18n
+
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("ar-XB")
+    window.new_visit_action.trigger()
+    assert i18n.current_language() == "en"
+    assert window.visit is None
+    assert window.stack.currentWidget() is window.notice_picker
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    window.start_visit("example/two")
+    window.choose_language("pl")
+    assert window.topic_view.notice is not None and window.topic_view.notice.id == "example/two"
+    assert window.topic_view.index == 0

@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.visit_menu = self.menuBar().addMenu("")
         self.new_visit_action = QAction(self)
         self.new_visit_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_visit_action.triggered.connect(self.show_notice_picker)
+        self.new_visit_action.triggered.connect(self.new_visit)
         self.present_action = QAction(self)
         self.present_action.setShortcut(QKeySequence("F5"))
         self.present_action.triggered.connect(self.enter_presentation)
@@ -154,6 +154,13 @@ class MainWindow(QMainWindow):
         self.notice_picker.set_notices(self.notices_for_laptop())
         self._show(self.notice_picker)
 
+    def new_visit(self) -> None:
+        """End this visit: back to the worker's own language and the list of notices."""
+        self.visit = None
+        if i18n.current_language() != self.settings.worker_language:
+            self.set_language(self.settings.worker_language)
+        self.show_notice_picker()
+
     def start_visit(self, notice_id: str) -> None:
         self.visit = Visit(notice_id, language=i18n.current_language())
         self.show_language_picker()
@@ -170,7 +177,16 @@ class MainWindow(QMainWindow):
             self.topic_view.start(self.loaded.by_id(self.visit.notice_id), self.visit)
         self._show(self.topic_view)
 
+    def add_screen(self, screen: QWidget) -> None:
+        """Later screens (unlock, decisions, records) join the same stack."""
+        self.stack.addWidget(screen)
+
+    def show_screen(self, screen: QWidget) -> None:
+        self._show(screen)
+
     def _show(self, screen: QWidget) -> None:
+        if self.stack.indexOf(screen) < 0:
+            self.add_screen(screen)
         self.stack.setCurrentWidget(screen)
         self.bar.setVisible(screen in (self.language_picker, self.topic_view) or self.presenting)
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
