@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from familyprivacy.consent import crypto
 from familyprivacy.consent.envelope import ENVELOPE_VERSION, GENESIS, load_public_key
@@ -73,6 +74,7 @@ def verify_chain(conn: sqlite3.Connection, device_id: str, public_raw: bytes,
 
 def _walk(rows: Iterable[Any], device_id: str, public_key: Ed25519PublicKey, data_key: bytes | None
           ) -> tuple[int, str, int, int, int]:
+    aead = AESGCM(data_key) if data_key is not None else None
     previous_seq, previous_hash = 0, GENESIS
     count = checked = erased = 0
     for seq, *raw, header_bytes, digest_bytes, signature, body_erased, blob, outbox_state in rows:
@@ -101,8 +103,8 @@ def _walk(rows: Iterable[Any], device_id: str, public_key: Ed25519PublicKey, dat
                 raise ChainBroken(seq, f"event seq {seq}: its body is gone but the council never "
                                        "confirmed receiving it")
             erased += 1
-        elif data_key is not None and blob is not None:
-            _check_body(seq, data_key, event_id, visit_id, _bytes(blob), header.get("body_sha256"))
+        elif aead is not None and blob is not None:
+            _check_body(seq, aead, event_id, visit_id, _bytes(blob), header.get("body_sha256"))
             checked += 1
         previous_seq, previous_hash = seq, digest
     return previous_seq, previous_hash, count, checked, erased
@@ -129,10 +131,10 @@ def _header(seq: int, raw: Any) -> dict[str, Any]:
     return header
 
 
-def _check_body(seq: int, data_key: bytes, event_id: str, visit_id: str, blob: bytes,
+def _check_body(seq: int, aead: AESGCM, event_id: str, visit_id: str, blob: bytes,
                 expected: object) -> None:
     try:
-        plain = crypto.decrypt(data_key, blob, crypto.body_ad(event_id, visit_id))
+        plain = crypto.decrypt(aead, blob, crypto.body_ad(event_id, visit_id))
     except InvalidTag:
         raise ChainBroken(seq, f"event seq {seq}: its encrypted body was altered or moved") from None
     if hashlib.sha256(plain).hexdigest() != expected:

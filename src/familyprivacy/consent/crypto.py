@@ -80,11 +80,13 @@ def encrypt(key: bytes, plaintext: bytes, associated: bytes) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, plaintext, associated)
 
 
-def decrypt(key: bytes, blob: bytes, associated: bytes) -> bytes:
-    """Raises InvalidTag when the blob was altered, moved to another record, or made with another key."""
+def decrypt(key: bytes | AESGCM, blob: bytes, associated: bytes) -> bytes:
+    """Raises InvalidTag when the blob was altered, moved to another record, or made with another key.
+    Pass an ``AESGCM`` instead of the key bytes to decrypt many blobs without rebuilding it."""
     if len(blob) < NONCE_BYTES + 16:
         raise InvalidTag()
-    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated)
+    aead = key if isinstance(key, AESGCM) else AESGCM(key)
+    return aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated)
 
 
 def wrap_data_key(passphrase: str, params: KdfParams, data_key: bytes, store_id: str) -> bytes:

@@ -80,6 +80,8 @@ class Store(OutboxMixin):
         path = Path(path)
         if not passphrase:
             raise StoreError("a passphrase is needed to protect the records")
+        if not worker_name.strip():
+            raise StoreError("the store needs the worker's name")
         if path.exists():
             raise StoreError(f"{path}: a file is already there; it was not changed")
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -109,7 +111,7 @@ class Store(OutboxMixin):
             conn.execute("COMMIT")
         finally:
             conn.close()
-        os.replace(partial, path)
+        _publish(partial, path)
         _fsync_dir(path.parent)
         store = cls.open(path)
         store._set_keys(data_key, signing_key, worker_name)
@@ -362,6 +364,23 @@ class Store(OutboxMixin):
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+
+
+def _publish(partial: Path, path: Path) -> None:
+    """Give the finished file its name, never replacing a file that appeared there meanwhile."""
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        partial.unlink()
+        raise StoreError(f"{path}: a file appeared there while the store was being made; "
+                         "it was not changed") from None
+    except OSError:  # no hard links here (e.g. FAT): a rename that refuses to replace
+        if path.exists():
+            partial.unlink()
+            raise StoreError(f"{path}: a file is already there; it was not changed") from None
+        os.rename(partial, path)
+        return
+    partial.unlink()
 
 
 def _fsync_dir(directory: Path) -> None:
