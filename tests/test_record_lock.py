@@ -130,6 +130,7 @@ def test_idle_lock_fires_after_quiet_and_input_postpones_it(qtbot: QtBot) -> Non
         with qtbot.waitSignal(idle.lock_now, timeout=2000):
             pass
         assert not idle.active
+        idle.set_minutes(0.05)  # 3 s: only the state changes below may lock now
         idle.start()
         with qtbot.assertNotEmitted(idle.lock_now, wait=100):
             idle.state_changed(Qt.ApplicationState.ApplicationInactive)  # not presenting: no lock
@@ -148,13 +149,13 @@ def test_input_keeps_the_app_unlocked(qtbot: QtBot) -> None:
     assert isinstance(app, QApplication)
     wall = PinWall()
     _win = host(qtbot, wall)
-    idle = IdleLock(app, minutes=0.005)  # 300 ms
+    idle = IdleLock(app, minutes=1 / 60)  # 1 s
     try:
         idle.start()
         with qtbot.assertNotEmitted(idle.lock_now):
-            for _ in range(6):
+            for _ in range(15):
                 qtbot.wait(100)
                 qtbot.keyClick(wall.secret, Qt.Key.Key_A)
-        assert idle.active  # 600 ms of typing, the 300 ms countdown never ran out
+        assert idle.active  # 1.5 s of typing, the 1 s countdown never ran out
     finally:
         idle.close()

@@ -191,6 +191,7 @@ class DecisionFlow(QWidget):
                                                                                       previous)))
         self._show_english(choice)
         first = self.explained if info else self.buttons["given"]
+        self.setFocusProxy(first)
         first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_english(self, choice: ChoiceView) -> None:

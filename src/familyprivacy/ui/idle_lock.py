@@ -9,6 +9,8 @@ one of the app's own dialogs (printing, saving) has the focus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
@@ -30,6 +32,7 @@ class IdleLock(QObject):
         super().__init__(parent)
         self._app = app
         self.presenting = False
+        self.is_presenting: Callable[[], bool] = lambda: self.presenting  # the window says, when it has one
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._fire)
@@ -61,7 +64,8 @@ class IdleLock(QObject):
         if not self.timer.isActive():
             return
         inactive = state == Qt.ApplicationState.ApplicationInactive
-        if state in ALWAYS_LOCK or (inactive and self.presenting and self._app.activeModalWidget() is None):
+        own_dialog = self._app.activeModalWidget() is not None
+        if state in ALWAYS_LOCK or (inactive and self.is_presenting() and not own_dialog):
             self._fire()
 
     def _fire(self) -> None:

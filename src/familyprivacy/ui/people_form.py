@@ -7,6 +7,7 @@ shows them in the family's language.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -176,6 +177,8 @@ class PeopleForm(QWidget):
         self.next = QPushButton()
         self.next.setDefault(True)
         self.next.clicked.connect(self._next)
+        for field in (self.case_reference, self.witness, self.reference):
+            field.returnPressed.connect(self._next)  # Enter checks the form, as in a dialog
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
         buttons.addStretch(1)
@@ -193,6 +196,7 @@ class PeopleForm(QWidget):
         if len(rows) >= MAX_PEOPLE:
             return None
         row: _PersonRow = _PersonRow(relationship, lambda: self._remove_row(rows, layout, row))
+        row.name.returnPressed.connect(self._next)
         rows.append(row)
         layout.addWidget(row)
         self.retranslate()
@@ -230,6 +234,19 @@ class PeopleForm(QWidget):
         self.problems.setVisible(False)
         self.add_person_row()
         self.retranslate()
+
+    def _tab_order(self) -> None:
+        """Reading order, whatever order the rows were added in."""
+        chain: list[QWidget] = [self.case_reference]
+        for row in self.people_rows:
+            chain += [row.name] + ([row.relationship] if row.relationship else []) + [row.remove]
+        chain.append(self.add_person)
+        for row in self.child_rows:
+            chain += [row.name, row.remove]
+        chain += [self.add_child, self.signed, self.verbal, self.pad, self.clear, self.witness, self.mode,
+                  self.interpreter_language, self.reference, self.back, self.next]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _mode_changed(self) -> None:
         on = self.mode.currentData() not in (None, "none")
@@ -336,3 +353,4 @@ class PeopleForm(QWidget):
         self.next.setAccessibleName(_("Check everything before saving"))
         self._mode_changed()
         self._how_changed()
+        self._tab_order()

@@ -144,6 +144,7 @@ class RecordsScreen(QWidget):
         layout.addLayout(find)
         layout.addWidget(split, 1)
         self.status_arrived.connect(self.show_sync_status)
+        self.setFocusProxy(self.search)
         self.retranslate()
 
     # -- data ----------------------------------------------------------------------------------------

@@ -118,6 +118,11 @@ class ReviewScreen(QWidget):
         self._content = (family, answers, people)
         self.show_unsaved()
 
+    def show_review_cleared(self) -> None:
+        """The visit is over: forget what was shown."""
+        self._content = None
+        self.show_unsaved()
+
     def _save_clicked(self) -> None:
         if not self.saved:  # one save per review, whatever the number of clicks
             self.save.setEnabled(False)
@@ -153,6 +158,7 @@ class ReviewScreen(QWidget):
         self.back.setVisible(not self.saved)
         for button in (self.print, self.pdf, self.finish):
             button.setVisible(self.saved)
+        self.setFocusProxy(self.print if self.saved else self.save)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Your choices have been saved") if self.saved

@@ -1,0 +1,308 @@
+"""The worker's session and the recording screens, joined to the main window.
+
+The window stays a coordinator of screens; this object owns what recording adds:
+the lock (unlock at start, idle lock, the wall before leaving presentation), the
+decision screens, saving, the family's summary and the worker's records. A
+window built without the lock (the visit screens' own tests, screenshots) has
+no worker: leaving presentation is then direct, and nothing can be saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from familyprivacy import i18n, summary
+from familyprivacy.consent.errors import StoreError
+from familyprivacy.consent.model import ModelError, Visit
+from familyprivacy.content.localize import NoticeView, localize
+from familyprivacy.i18n import _
+from familyprivacy.ui import recording, summary_pdf
+from familyprivacy.ui.decision_flow import DecisionFlow
+from familyprivacy.ui.idle_lock import IdleLock
+from familyprivacy.ui.people_form import FormProblems, PeopleForm
+from familyprivacy.ui.pin_wall import PinWall
+from familyprivacy.ui.records_screen import RecordsScreen
+from familyprivacy.ui.review_screen import ReviewScreen
+from familyprivacy.ui.unlock_screen import UnlockScreen, WorkerSession
+
+if TYPE_CHECKING:
+    from familyprivacy.ui.main_window import MainWindow
+
+
+class Recorder(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session: WorkerSession | None = None
+        self.locked = False
+        self.saved: Visit | None = None
+        self._purpose = ""  # what the wall is up for: "leave" or "idle"
+        self._resume: QWidget | None = None
+        self._then: Callable[[], None] | None = None
+        self.unlock_screen = UnlockScreen()
+        self.wall = PinWall()
+        self.flow = DecisionFlow()
+        self.people = PeopleForm()
+        self.review = ReviewScreen()
+        self.records = RecordsScreen(self._choice_title)
+        self.screens: tuple[QWidget, ...] = (self.unlock_screen, self.wall, self.flow, self.people,
+                                             self.review, self.records)
+        for screen in self.screens:
+            window.stack.addWidget(screen)
+        self.choices_button = QPushButton()  # placed by the window under the topic view
+        self.choices_button.setMinimumHeight(48)
+        self.choices_button.clicked.connect(self.start_choices)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.idle = IdleLock(app, window.settings.idle_lock_minutes, self)
+        self.idle.is_presenting = lambda: window.presenting
+
+        self.unlock_screen.unlocked.connect(self._unlocked)
+        self.wall.unlocked.connect(self._wall_opened)
+        self.wall.cancelled.connect(self._resume_screen)
+        self.idle.lock_now.connect(self.lock)
+        self.flow.finished.connect(lambda: self._show(self.people))
+        self.flow.back_requested.connect(lambda: self._show(window.topic_view))
+        self.people.back_requested.connect(lambda: self._show(self.flow))
+        self.people.next_requested.connect(self.show_review)
+        self.review.back_requested.connect(lambda: self._show(self.people))
+        self.review.save_requested.connect(self.save)
+        self.review.pdf_requested.connect(lambda: self._as_worker(self.save_pdf))
+        self.review.print_requested.connect(lambda: self._as_worker(self.print_summary))
+        self.review.finish_requested.connect(self.finish)
+        self.records.close_requested.connect(window.show_notice_picker)
+        window.stack.currentChanged.connect(self._screen_changed)
+
+        self.records_action = QAction(window)
+        self.records_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.records_action.triggered.connect(self.show_records)
+        self.lock_action = QAction(window)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(self.lock)
+        window.visit_menu.insertActions(window.quit_action, [self.records_action, self.lock_action])
+        window.worker_actions.append(self.records_action)
+        self._unlisten = i18n.on_language_changed(lambda _code: self.retranslate())
+        self.retranslate()
+
+    # -- locking -------------------------------------------------------------------------------------
+    def lock_at_start(self) -> None:
+        """The app opens locked: nothing is reachable before a worker unlocks their records."""
+        self._resume = self.window.stack.currentWidget()
+        self.unlock_screen.refresh()
+        self._set_locked(True)
+        self.window.stack.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _unlocked(self, session: WorkerSession) -> None:
+        if self.session is not None and self.session.store is not session.store:
+            self.session.store.close()
+        self.session = session
+        self.records.attach(session)
+        self.idle.start()
+        self._set_locked(False)
+        self._resume_screen()
+
+    def lock(self) -> None:
+        """Forget the keys and show the wall; only the passphrase opens it again."""
+        if self.session is None or self.locked:
+            return
+        self.session.store.lock()
+        self.records.attach(None)
+        self.idle.stop()
+        self._raise_wall("idle")
+
+    def request_leave(self, then: Callable[[], None] | None = None) -> None:
+        """Leaving presentation takes the worker's PIN or passphrase (there is no wall without a worker)."""
+        if self.session is None:
+            self.window.leave_presentation()
+            if then:
+                then()
+            return
+        self._then = then
+        self._raise_wall("leave")
+
+    def _raise_wall(self, purpose: str) -> None:
+        current = self.window.stack.currentWidget()
+        if current is not self.wall:
+            self._resume = current
+        self._purpose = purpose
+        session = self.session
+        assert session is not None
+        idle = purpose == "idle"
+        self.wall.arm(lambda secret: session.check(secret, allow_pin=not idle), passphrase_only=idle,
+                      can_cancel=not idle)
+        self._set_locked(True)
+        self.window.stack.setCurrentWidget(self.wall)
+        self.wall.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _wall_opened(self) -> None:
+        purpose, then = self._purpose, self._then
+        self._purpose, self._then = "", None
+        self._set_locked(False)
+        if purpose == "idle":
+            assert self.session is not None
+            self.records.attach(self.session)
+        self.idle.start()
+        if purpose == "leave":
+            self.window.leave_presentation()
+        self._resume_screen()
+        if then:
+            then()
+
+    def _set_locked(self, on: bool) -> None:
+        """While locked: no menus, bars or worker shortcuts; the screen shows nothing of the visit."""
+        self.locked = on
+        window = self.window
+        presenting = window.presenting
+        window.menuBar().setVisible(not on and not presenting)
+        window.bar.setVisible(not on and (presenting or window.stack.currentWidget() is window.topic_view))
+        window.banner_box.setVisible(not on and not presenting and bool(window._problems))
+        for action in window.worker_actions:
+            action.setEnabled(not on and not presenting)
+        window.present_action.setEnabled(not on)
+        self.lock_action.setEnabled(not on)
+        self.choices_button.setVisible(False if on else self._choices_available())
+
+    def _resume_screen(self) -> None:
+        self._set_locked(False)
+        screen = self._resume
+        if screen is None or screen in (self.wall, self.unlock_screen):
+            screen = self.window.council_picker
+        self._show(screen)
+
+    def _show(self, screen: QWidget) -> None:
+        self.window._show(screen)
+        if self.window.presenting or screen in (self.flow, self.people, self.review):
+            self.window.bar.setVisible(True)
+
+    def _as_worker(self, action: Callable[[], None]) -> None:
+        """Printing and saving open system dialogs: never while the family holds the laptop."""
+        if self.window.presenting:
+            self.request_leave(then=action)
+        else:
+            action()
+
+    # -- the choices ---------------------------------------------------------------------------------
+    def _views(self) -> tuple[NoticeView, NoticeView] | None:
+        visit = self.window.visit
+        if visit is None:
+            return None
+        notice = self.window.loaded.by_id(visit.notice_id)
+        return localize(notice, visit.language), localize(notice, "en")
+
+    def _choices_available(self) -> bool:
+        visit = self.window.visit
+        return (visit is not None and self.window.stack.currentWidget() is self.window.topic_view
+                and bool(self.window.loaded.by_id(visit.notice_id).choices))
+
+    def _screen_changed(self) -> None:
+        if not self.locked:
+            self.choices_button.setVisible(self._choices_available())
+
+    def start_choices(self) -> None:
+        views = self._views()
+        if views is None:
+            return
+        if self.flow.family is None or self.flow.family.notice_id != views[0].notice_id:
+            self.flow.start(*views)
+        else:
+            self.flow.start(*views, answers=self.flow.answers)
+        self._show(self.flow)
+
+    def show_review(self) -> None:
+        views = self._views()
+        try:
+            people = self.people.collect()
+        except FormProblems:
+            return
+        if views is not None:
+            self.review.show_review(views[0], self.flow.answers, people)
+            self._show(self.review)
+
+    def save(self) -> None:
+        """One clear action: the visit and every answer, each durable once this returns."""
+        views, visit = self._views(), self.window.visit
+        if self.session is None or views is None or visit is None:
+            self.review.show_failed(_("no worker has unlocked their records"))
+            return
+        try:
+            record, decisions = recording.build(visit, views[0], self.flow.answers, self.people.collect(),
+                                                recording.worker_for(self.session.store))
+            recording.save(self.session.store, record, decisions)
+        except (StoreError, ModelError, FormProblems, OSError) as exc:
+            self.review.show_failed(str(exc) if not isinstance(exc, OSError) else type(exc).__name__)
+            return
+        self.saved = record
+        self.review.show_saved()
+
+    def family_summary(self) -> summary.Summary | None:
+        views = self._views()
+        if self.session is None or self.saved is None or views is None:
+            return None
+        return summary.build(views[0], self.saved, self.session.store.current_decisions(self.saved.visit_id))
+
+    def save_pdf(self) -> None:
+        result = self.family_summary()
+        if result is not None and self.saved is not None:
+            summary_pdf.save_with_dialog(result, self.saved.language, self.window)
+
+    def print_summary(self) -> None:
+        result = self.family_summary()
+        if result is not None and self.saved is not None:
+            summary_pdf.print_with_dialog(result, self.saved.language, self.window)
+
+    def finish(self) -> None:
+        """Nothing of this family stays on screen for the next one."""
+        self.flow.family = None
+        self.flow.answers = {}
+        self.people.reset()
+        self.review.show_review_cleared()
+        self.saved = None
+        self.window.visit = None
+        if self.window.presenting:
+            self.request_leave(then=self.window.show_notice_picker)
+        else:
+            self.window.show_notice_picker()
+
+    # -- records -------------------------------------------------------------------------------------
+    def show_records(self) -> None:
+        """Worker only: never while presenting, never while locked."""
+        if self.window.presenting or self.locked or self.session is None:
+            return
+        self.records.refresh()
+        self._show(self.records)
+
+    def _choice_title(self, notice_id: str, choice_id: str) -> str:
+        try:
+            notice = self.window.loaded.by_id(notice_id)
+        except KeyError:
+            return choice_id
+        return next((c.title for c in notice.choices if c.id == choice_id), choice_id)
+
+    def retranslate(self) -> None:
+        self.records_action.setText(_("&Records on this laptop"))
+        self.lock_action.setText(_("&Lock now"))
+        self.choices_button.setText(_("Next: your choices"))
+        self.choices_button.setAccessibleName(_("Go on to the family's choices"))
+        for screen in self.screens:
+            screen.retranslate()  # type: ignore[attr-defined]
+        views = self._views()
+        if views is not None and self.flow.family is not None:
+            self.flow.set_views(*views)
+            if self.review._content is not None:
+                self.review.show_review(views[0], self.review._content[1], self.review._content[2])
+                if self.saved is not None:
+                    self.review.show_saved()
+
+    def shutdown(self) -> None:
+        self._unlisten()
+        self.idle.close()
+        self.records.stop_sync()
+        if self.session is not None:
+            self.session.store.close()
+            self.session = None
