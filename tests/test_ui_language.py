@@ -121,3 +121,23 @@ def test_qt_own_buttons_follow_the_language(window: MainWindow) -> None:
         assert box.button(QDialogButtonBox.StandardButton.Cancel).text().replace("&", "") == "Cancel"
     finally:
         box.deleteLater()
+
+
+def test_long_words_and_right_to_left_fit_without_clipping(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    open_visit(window)
+    for lang in ("en-XA", "ar-XB"):
+        window.set_language(lang)
+        buttons = [b for b in window.findChildren(QPushButton) if b.isVisible()]
+        assert len(buttons) > 8
+
+        def all_fit() -> bool:
+            return all(b.width() >= b.sizeHint().width() and b.height() >= b.sizeHint().height()
+                       for b in buttons)  # noqa: B023 - checked before the loop moves on
+
+        qtbot.waitUntil(all_fit, timeout=3000)
+        # Topic titles wrap rather than being cut off.
+        view = window.topic_view
+        rect = view.topics.visualItemRect(view.topics.item(1))
+        assert rect.width() <= view.topics.viewport().width()
