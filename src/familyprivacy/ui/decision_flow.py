@@ -41,7 +41,9 @@ def _label(wrap: bool = True) -> QLabel:
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.TextFormat.PlainText)  # content is never read as markup
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    # Width comes from the window, never from the longest word: long-word languages wrap, not scroll.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+    label.setMinimumWidth(120)
     return label
 
 
@@ -63,6 +65,8 @@ class DecisionFlow(QWidget):
         self.title.setObjectName("heading")
         self.kind_note = _label()
         self.kind_note.setObjectName("note")
+        self.kind_note.setFrameShape(QFrame.Shape.StyledPanel)
+        self.kind_note.setMargin(8)
         self.explanation = _label()
         self.yes_heading, self.yes_text = _label(), _label()
         self.no_heading, self.no_text = _label(), _label()
@@ -95,6 +99,7 @@ class DecisionFlow(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(page)
 
         self.back = QPushButton()

@@ -55,11 +55,6 @@ class PinWall(QWidget):
         self.backoff = backoff or Backoff()
         self._checker: Checker = lambda _secret: False
         self._passphrase_only = False
-        self.symbol = QLabel("🔒")
-        self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.symbol.font()
-        font.setPointSizeF(font.pointSizeF() * 3)
-        self.symbol.setFont(font)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -90,7 +85,7 @@ class PinWall(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (self.symbol, self.heading, self.prompt):
+        for widget in (self.heading, self.prompt):
             layout.addWidget(widget)
         layout.addLayout(row)
         layout.addWidget(self.message)
@@ -152,7 +147,6 @@ class PinWall(QWidget):
 
     def retranslate(self) -> None:
         self.heading.setText(_("Locked"))
-        self.symbol.setAccessibleName(_("Locked"))
         self.prompt.setText(_("The records are locked. Worker: enter your passphrase.")
                             if self._passphrase_only
                             else _("Please hand the laptop back to your worker.") + "\n"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -72,6 +73,7 @@ class ReviewScreen(QWidget):
         self.heading.setObjectName("heading")
         self.details = QLabel()
         self.details.setWordWrap(True)
+        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
         self.signature = QLabel()
         self.state = QLabel()
@@ -87,6 +89,7 @@ class ReviewScreen(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
 
         self.back = QPushButton()

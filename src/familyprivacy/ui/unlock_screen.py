@@ -60,19 +60,19 @@ def strength(passphrase: str) -> tuple[int, str]:
     pool = sum(size for pattern, size in ((r"[a-z]", 26), (r"[A-Z]", 26), (r"\d", 10), (r"[^A-Za-z\d]", 33))
                if re.search(pattern, passphrase))
     distinct = len(set(passphrase))
-    bits = min(len(passphrase), distinct * 2) * math.log2(max(pool, 2))
+    # People choose far from randomly: count half the bits a random string of this kind would have.
+    bits = min(len(passphrase), distinct * 2) * math.log2(max(pool, 2)) / 2
     if re.search(r"(.)\1\1", passphrase) or re.search(r"(0123|1234|2345|3456|abcd|qwer)", lowered):
         bits -= 15
     words = len(passphrase.split())
     if words >= 4:
         bits += 10
-    if bits < 40:
+    if bits < 35:
         return 1, N_("Make it longer: add another unrelated word.")
-    if bits < 55:
+    if bits < 50:
         return 2, N_("This will do. Another word would make it stronger.")
-    if bits < 75:
-        return 3, N_("Good. Make sure you can remember it: it cannot be recovered.")
-    return 4, N_("Strong. Make sure you can remember it: it cannot be recovered.")
+    remember = N_("Make sure you can remember it: nobody can recover it.")
+    return (3 if bits < 65 else 4), remember
 
 
 @dataclass
