@@ -136,3 +136,19 @@ def test_english_alongside_puts_the_family_language_on_the_reading_side(notices:
         html = render_page(view, pages(view)[0], "alongside", "", english)
         family = html.index(">Polski<" if lang == "pl" else ">Pseudo RTL<" if lang == "ar-XB" else ">اردو<")
         assert (family < html.index(">English<")) is family_first, lang
+
+
+def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    browser = SafeBrowser()
+    qtbot.addWidget(browser)
+    browser.resize(600, 300)
+    browser.show()
+    qtbot.waitExposed(browser)
+    browser.show_page('<p>We are the <span class="term" title="The local government.">council</span> '
+                      'and we help.</p>', rtl=False)
+    cursor = browser.document().find("council")
+    cursor.setPosition(cursor.selectionStart() + 2)
+    assert browser.meaning_at(browser.cursorRect(cursor).center()) == "The local government."
+    assert browser.meaning_at(QPoint(5, 250)) == ""

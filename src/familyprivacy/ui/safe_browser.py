@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QTextDocument, QTextOption
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl
+from PySide6.QtGui import QHelpEvent, QTextDocument, QTextOption
+from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 
 class SafeBrowser(QTextBrowser):
@@ -26,6 +26,21 @@ class SafeBrowser(QTextBrowser):
     def loadResource(self, type: int, name: QUrl | str) -> Any:
         """Nothing is ever fetched: not images, style sheets, files or network addresses."""
         return None
+
+    def meaning_at(self, point: QPoint) -> str:
+        """The explanation of the glossary term at ``point`` (viewport coordinates), or ""."""
+        return self.cursorForPosition(point).charFormat().toolTip()
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        """A glossary term's meaning shows on hover (it is also listed under the page)."""
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            tip = self.meaning_at(event.pos())
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def doSetSource(self, name: QUrl | str,
                     type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
