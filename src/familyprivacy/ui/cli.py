@@ -25,9 +25,16 @@ def register(subparsers: Any) -> None:
 def _cmd_screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Screenshots never touch this laptop's real settings or records.
+    before = os.environ.get("FAMILYPRIVACY_DATA_DIR")
     with tempfile.TemporaryDirectory() as data:
         os.environ["FAMILYPRIVACY_DATA_DIR"] = data
-        return _shoot(args)
+        try:
+            return _shoot(args)
+        finally:
+            if before is None:
+                os.environ.pop("FAMILYPRIVACY_DATA_DIR", None)
+            else:
+                os.environ["FAMILYPRIVACY_DATA_DIR"] = before
 
 
 def _shoot(args: argparse.Namespace) -> int:
@@ -95,6 +102,8 @@ def _shoot(args: argparse.Namespace) -> int:
     view.go(7)
     grab("07-presentation-high-contrast-ar-XB")
     window.request_leave_presentation()
+    window.close()
+    window.deleteLater()
     i18n.set_language("en")
     for path in written:
         print(path)
