@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QInputDevice, QMouseEvent, QPointingDevice, QTabletEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLayout, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -70,6 +71,28 @@ def test_signature_pad_records_strokes_from_mouse_events(qtbot: QtBot) -> None:
     assert times == sorted(times) and times[0] == 0.0
     pad.clear()
     assert pad.is_empty() and pad.strokes() == ()
+
+
+def test_signature_pad_takes_a_pen_and_a_finger(qtbot: QtBot) -> None:
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(400, 180)
+    pad.show()
+    pen = QPointingDevice("pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
+                          QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 0)
+    for kind, x, y in ((QEvent.Type.TabletPress, 10, 10), (QEvent.Type.TabletMove, 20, 30),
+                       (QEvent.Type.TabletRelease, 30, 40)):
+        at = QPointF(x, y)
+        QApplication.sendEvent(pad, QTabletEvent(kind, pen, at, pad.mapToGlobal(at), 0.5, 0, 0, 0, 0, 0,
+                                                 Qt.KeyboardModifier.NoModifier, LEFT, LEFT))
+    assert [p[:2] for p in pad.strokes()[0]] == [(10, 10), (20, 30), (30, 40)]
+    finger = QTest.createTouchDevice()
+    QTest.touchEvent(pad, finger).press(0, QPoint(100, 50)).commit()
+    QTest.touchEvent(pad, finger).move(0, QPoint(120, 60)).commit()
+    QTest.touchEvent(pad, finger).release(0, QPoint(140, 70)).commit()
+    assert len(pad.strokes()) == 2  # touch is taken once, not again as synthesised mouse events
+    xs = [p[0] for p in pad.strokes()[1]]
+    assert len(xs) == 3 and xs == sorted(xs) and 90 <= xs[0] <= 110
 
 
 def test_signature_pad_keeps_points_inside_and_ignores_moves_without_press(qtbot: QtBot) -> None:
