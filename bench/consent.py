@@ -79,6 +79,9 @@ def bench_save(folder: Path, saves: int) -> None:
         plain.execute("INSERT INTO t (data) VALUES (?)", (payload,))
         plain.execute("COMMIT")
         plain_times.append(time.perf_counter() - started)
+        if n % 10 == 9:  # a visit has a handful of decisions
+            v = visit()
+            store.record_visit(v)
         d = decision(v, n)
         started = time.perf_counter()
         store.record_decision(d)

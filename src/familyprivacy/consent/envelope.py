@@ -84,9 +84,13 @@ class Envelope:
         return cls(header, body, data["hash"], data["sig"])
 
 
-def seal(header_fields: dict[str, Any], body: dict[str, Any], key: Ed25519PrivateKey) -> Envelope:
-    """Build, hash and sign an event. ``header_fields`` lacks ``v`` and ``body_sha256``."""
-    header = dict(header_fields, v=ENVELOPE_VERSION, body_sha256=sha256_hex(canonical(body)))
+def seal(header_fields: dict[str, Any], body: dict[str, Any], key: Ed25519PrivateKey,
+         body_bytes: bytes | None = None) -> Envelope:
+    """Build, hash and sign an event. ``header_fields`` lacks ``v`` and ``body_sha256``.
+    ``body_bytes``, if given, must be ``canonical(body)``: the store has it already, to encrypt."""
+    if body_bytes is None:
+        body_bytes = canonical(body)
+    header = dict(header_fields, v=ENVELOPE_VERSION, body_sha256=sha256_hex(body_bytes))
     _check_header(header)
     digest = sha256_hex(canonical(header))
     signature = base64.b64encode(key.sign(bytes.fromhex(digest))).decode("ascii")

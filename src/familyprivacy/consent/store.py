@@ -230,10 +230,11 @@ class Store(OutboxMixin):
         last = self._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         event_id = new_id()
+        plain = canonical(body)
         env = seal({"event_id": event_id, "device_id": self.device_id, "seq": seq, "prev": prev,
                     "type": kind, "council_id": council_id, "notice_id": notice_id,
-                    "recorded_at": utc_now()}, body, signing_key)
-        blob = crypto.encrypt(data_key, canonical(body), crypto.body_ad(event_id, visit_id))
+                    "recorded_at": utc_now()}, body, signing_key, body_bytes=plain)
+        blob = crypto.encrypt(data_key, plain, crypto.body_ad(event_id, visit_id))
         now = time.time()
         self._conn.execute(
             "INSERT INTO events (seq, event_id, type, visit_id, header, hash, signature, body) "
