@@ -13,12 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from familyprivacy import visit as session
 from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.errors import StoreError
+from familyprivacy.consent.model import Capture, Decision, Grantor, Interpreter
 from familyprivacy.consent.store import Store
 from familyprivacy.content.loader import load_all
 from familyprivacy.content.localize import NoticeView, localize
 from familyprivacy.ui import recording
 from familyprivacy.ui.decision_flow import DecisionFlow
-from familyprivacy.ui.people_form import FormProblems, PeopleForm
+from familyprivacy.ui.people_form import FormProblems, People, PeopleForm
 from familyprivacy.ui.review_screen import ReviewScreen
 from familyprivacy.ui.signature_pad import SignaturePad
 from tests.test_ui_support import no_translations
@@ -230,3 +232,31 @@ def test_review_then_one_save_records_visit_and_decisions(
     assert info and all(d.status == "given" for d in info)
     assert all(d.capture.witness == "Dana Witness" and d.grantor_ids == ("g1", "g2")
                for d in current.values())
+
+
+def test_a_save_that_failed_part_way_resumes_without_copies(
+        tmp_path: Path, views: tuple[NoticeView, NoticeView], monkeypatch: pytest.MonkeyPatch) -> None:
+    family, _english = views
+    store = Store.create(tmp_path / "r.db", "correct horse battery", "Sam Carter", KdfParams.fast_for_tests())
+    people = People((Grantor("g1", "Amelia Nowak", "mother"),), (), Interpreter(), "CH-9",
+                    Capture("verbal", None, "Dana"))
+    answers = {c.id: "given" for c in family.choices}
+    record, decisions = recording.build(session.Visit(NOTICE), family, answers, people,
+                                        recording.worker_for(store))
+    real = store.record_decision
+    calls = {"n": 0}
+
+    def flaky(decision: Decision) -> str:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StoreError("the disk is full")
+        return real(decision)
+
+    monkeypatch.setattr(store, "record_decision", flaky)
+    with pytest.raises(StoreError):
+        recording.save(store, record, decisions)
+    assert len(store.decisions(record.visit_id)) == 1
+    recording.save(store, record, decisions)
+    assert len(store.visits()) == 1
+    assert sorted(d.decision_id for d in store.decisions(record.visit_id)) == sorted(
+        d.decision_id for d in decisions)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from familyprivacy import i18n, summary
 from familyprivacy.consent.errors import StoreError
-from familyprivacy.consent.model import ModelError, Visit
+from familyprivacy.consent.model import Decision, ModelError, Visit
 from familyprivacy.content.localize import NoticeView, localize
 from familyprivacy.i18n import _
 from familyprivacy.ui import recording, summary_pdf
@@ -41,6 +41,7 @@ class Recorder(QObject):
         self.session: WorkerSession | None = None
         self.locked = False
         self.saved: Visit | None = None
+        self._pending: tuple[Visit, list[Decision]] | None = None  # built once per review: retries resume
         self._purpose = ""  # what the wall is up for: "leave" or "idle"
         self._resume: QWidget | None = None
         self._then: Callable[[], None] | None = None
@@ -70,7 +71,7 @@ class Recorder(QObject):
         self.flow.back_requested.connect(lambda: self._show(window.topic_view))
         self.people.back_requested.connect(lambda: self._show(self.flow))
         self.people.next_requested.connect(self.show_review)
-        self.review.back_requested.connect(lambda: self._show(self.people))
+        self.review.back_requested.connect(self._change_something)
         self.review.save_requested.connect(self.save)
         self.review.pdf_requested.connect(lambda: self._as_worker(self.save_pdf))
         self.review.print_requested.connect(lambda: self._as_worker(self.print_summary))
@@ -224,6 +225,10 @@ class Recorder(QObject):
             self.review.show_review(views[0], self.flow.answers, people)
             self._show(self.review)
 
+    def _change_something(self) -> None:
+        self._pending = None
+        self._show(self.people)
+
     def save(self) -> None:
         """One clear action: the visit and every answer, each durable once this returns."""
         views, visit = self._views(), self.window.visit
@@ -231,13 +236,14 @@ class Recorder(QObject):
             self.review.show_failed(_("no worker has unlocked their records"))
             return
         try:
-            record, decisions = recording.build(visit, views[0], self.flow.answers, self.people.collect(),
+            if self._pending is None:
+                self._pending = recording.build(visit, views[0], self.flow.answers, self.people.collect(),
                                                 recording.worker_for(self.session.store))
-            recording.save(self.session.store, record, decisions)
+            recording.save(self.session.store, *self._pending)
         except (StoreError, ModelError, FormProblems, OSError) as exc:
             self.review.show_failed(str(exc) if not isinstance(exc, OSError) else type(exc).__name__)
             return
-        self.saved = record
+        self.saved, self._pending = self._pending[0], None
         self.review.show_saved()
 
     def family_summary(self) -> summary.Summary | None:
@@ -262,7 +268,7 @@ class Recorder(QObject):
         self.flow.answers = {}
         self.people.reset()
         self.review.show_review_cleared()
-        self.saved = None
+        self.saved = self._pending = None
         self.window.visit = None
         if self.window.presenting:
             self.request_leave(then=self.window.show_notice_picker)
@@ -292,6 +298,8 @@ class Recorder(QObject):
         for screen in self.screens:
             screen.retranslate()  # type: ignore[attr-defined]
         views = self._views()
+        if self.saved is None:
+            self._pending = None  # saved, it will carry the language now shown
         if views is not None and self.flow.family is not None:
             self.flow.set_views(*views)
             if self.review._content is not None:

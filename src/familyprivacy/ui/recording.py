@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from familyprivacy import visit as session
 from familyprivacy.consent.cli import worker_slug
+from familyprivacy.consent.errors import UnknownRecord
 from familyprivacy.consent.model import Decision, SectionShown, Visit, Worker
 from familyprivacy.consent.store import Store
 from familyprivacy.content.localize import NoticeView
@@ -55,7 +56,16 @@ def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], peo
 
 
 def save(store: Store, record: Visit, decisions: list[Decision]) -> None:
-    """Each event is its own durable transaction: once this returns, all of them survive a crash."""
-    store.record_visit(record)
+    """Each event is its own durable transaction: once this returns, all of them survive a crash.
+
+    Saving the same records again after a failure part-way carries on where it stopped,
+    so a retry never makes a second copy of the visit or of a decision.
+    """
+    try:
+        store.visit(record.visit_id)
+    except UnknownRecord:
+        store.record_visit(record)
+    done = {d.decision_id for d in store.decisions(record.visit_id)}
     for decision in decisions:
-        store.record_decision(decision)
+        if decision.decision_id not in done:
+            store.record_decision(decision)
