@@ -72,6 +72,11 @@ def test_text_size_scales_page_and_controls(qtbot: QtBot, window: MainWindow) ->
     for button in (view.next, view.back, view.official, view.alongside, window.bar.bigger):
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
         assert button.height() >= button.fontMetrics().height()
+    assert window.visit is not None
+    shown = len(window.visit.shown)
+    qtbot.mouseClick(window.bar.smaller, LEFT)
+    assert len(window.visit.shown) == shown  # a size change shows nothing new to record
+    qtbot.mouseClick(window.bar.bigger, LEFT)
     while window.bar.bigger.isEnabled():
         qtbot.mouseClick(window.bar.bigger, LEFT)
     assert window.bar.scale == 2.0

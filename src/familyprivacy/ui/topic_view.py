@@ -166,9 +166,9 @@ class TopicView(QWidget):
         self.scale, self.high_contrast = scale, high_contrast
         if self.pages:
             self._fill_topics()
-            self.redraw()
+            self.redraw(record=False)  # the same words, only bigger or in other colours
 
-    def redraw(self) -> None:
+    def redraw(self, record: bool = True) -> None:
         """Draw the current page in the visit's language, and note what the family saw."""
         if not self.pages or self.visit is None:
             return
@@ -180,7 +180,8 @@ class TopicView(QWidget):
         english = self.view("en") if self.mode == "alongside" else None
         html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang))
         self.browser.show_page(html, languages.is_rtl(lang))
-        self.visit.record(view, page.section_ids, self.mode)
+        if record:
+            self.visit.record(view, page.section_ids, self.mode)
         self._update_chrome()
 
     def _fill_topics(self) -> None:
