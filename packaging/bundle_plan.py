@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,7 +22,7 @@ SRC = ROOT / "src"
 # TLS, network information, EGL device integrations, Wayland compositor parts) is left out.
 QT_PLUGIN_DIRS = frozenset({
     "platforms", "platformthemes", "platforminputcontexts", "imageformats", "iconengines",
-    "xcbglintegrations", "styles", "generic", "printsupport",
+    "styles", "generic", "printsupport",  # not xcbglintegrations: no OpenGL widgets
 })
 # Within those folders, plugins the app has no use for.
 QT_PLUGINS_DROPPED = re.compile(
@@ -125,18 +126,37 @@ Entry = tuple[str, str, str]  # PyInstaller's (destination, source, type code)
 
 
 def _is_root(dest: str) -> bool:
-    """Everything but a plain shared library at the top: those stay only if something needs them."""
+    """Everything but a plain shared library (at the top, or Qt's): those stay only if needed."""
     name = dest.replace("\\", "/")
-    return "/" in name or name.startswith("libpython") or not re.fullmatch(r"lib[^/]*\.so(\.[\d.]+)?", name)
+    folder, _, base = name.rpartition("/")
+    if folder not in ("", "PySide6/Qt/lib") or base.startswith("libpython"):
+        return True
+    return not re.fullmatch(r"lib[^/]*\.so(\.[\d.]+)?", base)
 
 
-def prune_libraries(entries: list[Entry], imports_of: Callable[[str], set[str]]) -> list[Entry]:
-    """Drop top-level libraries that only dropped plugins needed, and links to files left out."""
+# Left to the system, with whatever only they need: the printing stack, which must match the
+# desktop's own CUPS anyway (where it is missing, Qt prints to PDF only, and the summaries are
+# PDFs first), and D-Bus, which every desktop has (tools/system-deps.sh lists it for Qt).
+SYSTEM_PROVIDED = re.compile(r"^(?:libcups|libdbus-1)\.so")
+
+
+def prune_libraries(entries: list[Entry], needed_of: Callable[[str], set[str]]) -> list[Entry]:
+    """Keep top-level libraries only if a kept binary needs them (``needed_of``: direct needs).
+
+    Drops what only dropped plugins needed, what the system provides (and what only it
+    needed), and links whose target was left out.
+    """
+    libraries = {e[0].replace("\\", "/").rsplit("/", 1)[-1]: e for e in entries
+                 if e[2] != "SYMLINK" and not _is_root(e[0])}
     needed: set[str] = set()
-    for dest, src, typecode in entries:
-        if typecode != "SYMLINK" and _is_root(dest):
-            needed |= imports_of(src)
-    kept = [e for e in entries if e[2] == "SYMLINK" or _is_root(e[0]) or e[0] in needed]
+    todo = [src for dest, src, typecode in entries if typecode != "SYMLINK" and _is_root(dest)]
+    while todo:
+        for name in needed_of(todo.pop()):
+            if name in libraries and name not in needed and not SYSTEM_PROVIDED.match(name):
+                needed.add(name)
+                todo.append(libraries[name][1])
+    kept = [e for e in entries if e[2] == "SYMLINK" or _is_root(e[0])
+            or e[0].replace("\\", "/").rsplit("/", 1)[-1] in needed]
     present = {e[0].replace("\\", "/") for e in kept if e[2] != "SYMLINK"}
     out = []
     for dest, src, typecode in kept:
@@ -146,6 +166,12 @@ def prune_libraries(entries: list[Entry], imports_of: Callable[[str], set[str]])
                 continue
         out.append((dest, src, typecode))
     return out
+
+
+def elf_needed(path: str) -> set[str]:
+    """The libraries an ELF file names as NEEDED (its direct dependencies)."""
+    out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True).stdout
+    return set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out))
 
 
 def compile_catalogs(out: Path) -> list[tuple[str, str]]:

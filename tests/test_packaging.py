@@ -57,6 +57,7 @@ def test_a_module_first_imported_by_new_code_is_kept(tmp_path: Path) -> None:
     ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", False),
     ("PySide6/Qt/plugins/tls/libqopensslbackend.so", False),
     ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+    ("PySide6/Qt/plugins/xcbglintegrations/libqxcb-glx-integration.so", False),
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
     ("PySide6/Qt/plugins/imageformats/libqtiff.so", False),
     ("Qt6VirtualKeyboard.dll", False),
@@ -79,8 +80,10 @@ def test_babel_keeps_each_shipped_language_and_its_parents_only() -> None:
 
 
 def test_babel_parents_follow_the_exceptions() -> None:
-    assert bundle_plan.babel_parents("en_GB", {"en_GB": "en_001", "en_001": "en"}) == [
-        "en_GB", "en_001", "en", "root"]
+    chain = bundle_plan.babel_parents("pa_Guru_IN", {"pa_Guru_IN": "pa_Guru", "pa_Guru": "root"})
+    assert chain[0] == "pa_Guru_IN" and set(chain) == {"pa_Guru_IN", "pa_Guru", "pa", "root"}
+    assert set(bundle_plan.babel_parents("en_GB", {"en_GB": "en_001", "en_001": "en"})) == {
+        "en_GB", "en_001", "en", "root"}
 
 
 def test_only_shipped_qt_translations_and_no_source_or_qml_files() -> None:
@@ -97,18 +100,36 @@ def test_only_shipped_qt_translations_and_no_source_or_qml_files() -> None:
 def test_libraries_only_a_dropped_plugin_needed_are_pruned_with_their_links() -> None:
     entries = [
         ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/libqxcb.so", "BINARY"),
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/src/libcupsps.so", "BINARY"),
         ("PySide6/Qt/lib/libQt6Gui.so.6", "/src/libQt6Gui.so.6", "BINARY"),
+        ("PySide6/Qt/lib/libQt6OpenGL.so.6", "/src/libQt6OpenGL.so.6", "BINARY"),  # only GL plugins
         ("libxcb-cursor.so.0", "/usr/lib/libxcb-cursor.so.0", "BINARY"),
+        ("libxcb-util.so.1", "/usr/lib/libxcb-util.so.1", "BINARY"),  # needed by a needed library
         ("libcairo.so.2", "/usr/lib/libcairo.so.2", "BINARY"),  # only the GTK theme needed it
+        ("libcups.so.2", "/usr/lib/libcups.so.2", "BINARY"),  # the system's own
+        ("libgnutls.so.30", "/usr/lib/libgnutls.so.30", "BINARY"),  # only CUPS needed it
         ("libpython3.11.so.1.0", "/usr/lib/libpython3.11.so.1.0", "BINARY"),
         ("libQt6Gui.so.6", "PySide6/Qt/lib/libQt6Gui.so.6", "SYMLINK"),
         ("libQt6Network.so.6", "PySide6/Qt/lib/libQt6Network.so.6", "SYMLINK"),  # target left out
         ("certifi/cacert.pem", "/src/cacert.pem", "DATA"),
     ]
-    needs = {"/src/libqxcb.so": {"libxcb-cursor.so.0", "libQt6Gui.so.6"}}
+    needs = {"/src/libqxcb.so": {"libxcb-cursor.so.0", "libQt6Gui.so.6", "libc.so.6"},
+             "/usr/lib/libxcb-cursor.so.0": {"libxcb-util.so.1"},
+             "/src/libcupsps.so": {"libcups.so.2"}, "/usr/lib/libcups.so.2": {"libgnutls.so.30"}}
     kept = [e[0] for e in bundle_plan.prune_libraries(entries, lambda src: needs.get(src, set()))]
-    assert kept == ["PySide6/Qt/plugins/platforms/libqxcb.so", "PySide6/Qt/lib/libQt6Gui.so.6",
-                    "libxcb-cursor.so.0", "libpython3.11.so.1.0", "libQt6Gui.so.6", "certifi/cacert.pem"]
+    assert kept == ["PySide6/Qt/plugins/platforms/libqxcb.so",
+                    "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",
+                    "PySide6/Qt/lib/libQt6Gui.so.6", "libxcb-cursor.so.0", "libxcb-util.so.1",
+                    "libpython3.11.so.1.0", "libQt6Gui.so.6", "certifi/cacert.pem"]
+
+
+def test_elf_needs_are_read_from_the_file() -> None:
+    import PySide6
+
+    core = next((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libQt6Core.so.6"))
+    needed = bundle_plan.elf_needed(str(core))
+    assert {"libicui18n.so.73", "libicuuc.so.73"} <= needed
+    assert not any(n.startswith("libQt6") for n in needed)
 
 
 def test_catalogs_are_compiled_for_the_bundle(tmp_path: Path) -> None:
