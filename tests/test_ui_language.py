@@ -141,3 +141,19 @@ def test_long_words_and_right_to_left_fit_without_clipping(qtbot: QtBot, window:
         view = window.topic_view
         rect = view.topics.visualItemRect(view.topics.item(1))
         assert rect.width() <= view.topics.viewport().width()
+
+
+def test_language_names_cache_is_used_and_a_broken_one_is_rebuilt() -> None:
+    from familyprivacy.i18n import languages
+
+    languages.all_languages.cache_clear()
+    try:
+        first = languages.all_languages()
+        cache = languages._names_cache()
+        assert cache.is_file()
+        cache.write_text("{not json", "utf-8")  # damaged: rebuilt from CLDR, nothing lost
+        languages.all_languages.cache_clear()
+        assert languages.all_languages() == first
+        assert "ਪੰਜਾਬੀ" in cache.read_text("utf-8")
+    finally:
+        languages.all_languages.cache_clear()
