@@ -209,3 +209,29 @@ def test_a_self_test_report_is_read_back() -> None:
     assert checks == {"resources": "ok", "records store": "FAIL", "qt translations": "skip"}
     report = selftest_run.Report(1, header, checks, text, 0.1)
     assert not report.passed
+
+
+def test_icu_keeps_what_qt_calls_and_drops_display_data() -> None:
+    import icu_trim
+
+    items = ["root.res", "pl.res", "coll/pl.res", "coll/root.res", "ucase.icu", "cnvalias.icu", "uts46.nrm",
+             "zoneinfo64.res", "timezoneTypes.res", "lang/pl.res", "curr/pl.res", "zone/pl.res",
+             "unit/pl.res", "region/pl.res", "brkitr/thaidict.dict", "brkitr/root.res", "rbnf/pl.res",
+             "translit/root.res", "ibm-943_P15A-2003.cnv", "icu-internal-compound-t.cnv"]
+    dropped = set(icu_trim.dropped(items))
+    assert dropped == {"lang/pl.res", "curr/pl.res", "zone/pl.res", "unit/pl.res", "region/pl.res",
+                       "rbnf/pl.res", "translit/root.res", "brkitr/thaidict.dict", "brkitr/root.res",
+                       "ibm-943_P15A-2003.cnv"}
+
+
+def test_the_icu_data_is_found_in_qts_library() -> None:
+    import icu_trim
+    import PySide6
+
+    library = Path(PySide6.__file__).parent / "Qt" / "lib" / "libicudata.so.73"
+    symbol, offset, size = icu_trim._data_symbol(library)
+    assert symbol == "icudt73_dat" and size > 10_000_000
+    with library.open("rb") as fh:
+        fh.seek(offset)
+        header = fh.read(32)
+    assert header[2:4] == b"\xda\x27"  # ICU's data header magic
