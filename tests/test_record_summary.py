@@ -48,6 +48,8 @@ def test_english_pdf_has_the_choices_and_how_to_change_them(qtbot: QtBot, tmp_pa
     view, result = build("en")
     out = write_pdf(result, "en", tmp_path / "summary")
     assert out.name == "summary.pdf" and not list(tmp_path.glob("*.part"))
+    lines = [line.strip() for line in pdf_text(out).splitlines()]
+    assert "No" in lines  # the answer to the referral, on its own line
     text = " ".join(pdf_text(out).split())
     assert "Your choices" in text and "Sam Carter" in text and "Amelia Nowak (mother)" in text
     referral = view.choices[0]

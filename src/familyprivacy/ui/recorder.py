@@ -110,11 +110,12 @@ class Recorder(QObject):
 
     def lock(self) -> None:
         """Forget the keys and show the wall; only the passphrase opens it again."""
-        if self.session is None or self.locked:
-            return
+        if self.session is None or (self.locked and self._purpose != "leave"):
+            return  # nothing unlocked yet, or already locked for good (a "leave" wall is raised to this)
         self.session.store.lock()
         self.records.attach(None)
         self.idle.stop()
+        self._then = None  # a pending "leave, then …" is dropped: the worker starts again from the visit
         self._raise_wall("idle")
 
     def request_leave(self, then: Callable[[], None] | None = None) -> None:
