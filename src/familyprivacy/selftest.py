@@ -201,7 +201,7 @@ def check_qt_translations(ctx: Context) -> str:
     return f"{len(loaded)} languages ({' '.join(loaded)})"
 
 
-def _summary_html(notice: Any, lang: str) -> tuple[str, bytes | None]:
+def _summary(notice: Any, lang: str) -> Any:
     """The family's summary for made-up people, every choice answered, with a QR code."""
     import dataclasses
 
@@ -221,44 +221,29 @@ def _summary_html(notice: Any, lang: str) -> tuple[str, bytes | None]:
         visit_id=visit.visit_id, choice_id=c.id, kind=c.kind, status="given", grantor_ids=("g1",),
         child_ids=("c1",), capture=model.Capture(method="verbal", witness="Test Witness"),
         recorded_by="w1", language=lang, content_fingerprint=view.fingerprint) for c in notice.choices}
-    result = summary.build(view, visit, decisions)
-    return result.html, result.qr_png
+    return summary.build(view, visit, decisions)
 
 
 def check_pdf(ctx: Context) -> str:
-    from PySide6.QtCore import Qt, QUrl
-    from PySide6.QtGui import QImage, QPageSize, QPdfWriter, QTextDocument
+    """The summary as the worker saves it (PDF) and prints it (through QPrinter, to a file)."""
+    summary_pdf = _optional("familyprivacy.ui.summary_pdf")
+    from PySide6.QtPrintSupport import QPrinter
 
-    from familyprivacy.i18n import languages
-
-    fonts = _optional("familyprivacy.ui.fonts")
-    _optional("familyprivacy.summary")
     total = 0
     notice = max(ctx.notices, key=lambda n: len(n.choices))
     for lang in ["en", *ctx.languages]:
-        html, qr = _summary_html(notice, lang)
-        out = ctx.scratch / f"summary-{lang}.pdf"
-        writer = QPdfWriter(str(out))
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        doc = QTextDocument()
-        doc.setDefaultFont(fonts.ui_font(lang, 11))
-        option = doc.defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.RightToLeft if languages.is_rtl(lang)
-                                else Qt.LayoutDirection.LeftToRight)
-        doc.setDefaultTextOption(option)
-        if qr is not None:
-            image = QImage.fromData(qr)
-            if image.isNull():
-                raise RuntimeError("the QR code did not decode (PNG support missing?)")
-            doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl("notice-qr.png"), image)
-        doc.setHtml(html)
-        doc.print_(writer)
-        del writer  # closes the file
+        out = summary_pdf.write_pdf(_summary(notice, lang), lang, ctx.scratch / f"summary-{lang}.pdf")
         data = out.read_bytes()
         if not data.startswith(b"%PDF") or b"/FontFile2" not in data or b"/Image" not in data:
             raise RuntimeError(f"the summary PDF in {lang} lacks its fonts or QR code")
         total += len(data)
-    return f"{1 + len(ctx.languages)} family summaries as PDF with QR code, {total // 1024} KB"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(ctx.scratch / "printed.pdf"))
+    summary_pdf.document(_summary(notice, "en"), "en").print_(printer)
+    if not (ctx.scratch / "printed.pdf").read_bytes().startswith(b"%PDF"):
+        raise RuntimeError("printing the summary gave no output")
+    return f"{1 + len(ctx.languages)} family summaries saved as PDF with QR code, {total // 1024} KB; printed"
 
 
 def check_store(ctx: Context) -> str:
