@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from familyprivacy.i18n import _, languages
+from familyprivacy.i18n import _, coverage, languages
 from familyprivacy.ui import fonts
 from familyprivacy.ui.big_button import BigButton
 
@@ -30,10 +30,16 @@ class LanguagePicker(QWidget):
     chosen = Signal(str)  # language code
     back_requested = Signal()
 
-    def __init__(self, include_pseudo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, include_pseudo: bool = False, parent: QWidget | None = None,
+                 translated: set[str] | None = None) -> None:
         super().__init__(parent)
-        self.languages = [*languages.all_languages(), *languages.pseudo_languages()]
+        # Languages with a translation come first; the others are offered, honestly marked,
+        # after them: the family still sees their language's name, the worker sees what it means.
+        self.translated = ({"en", *coverage.translated_languages()} if translated is None
+                           else {"en", *translated})
         self._pseudo = {lang.code for lang in languages.pseudo_languages()}
+        self.languages = sorted([*languages.all_languages(), *languages.pseudo_languages()],
+                                key=lambda lang: lang.code not in self.translated | self._pseudo)
         self.include_pseudo = include_pseudo
         self.heading = QLabel()
         self.heading.setObjectName("heading")
@@ -70,8 +76,6 @@ class LanguagePicker(QWidget):
         layout.addWidget(self.none)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
-        for button, lang in zip(self.buttons, self.languages, strict=True):
-            button.set_lines(lang.native_name, lang.english_name, fonts.native_style(lang.code))
         self.setFocusProxy(self.buttons[0])
         self._refilter("")
         self.retranslate()
@@ -112,10 +116,16 @@ class LanguagePicker(QWidget):
             self.chosen.emit(codes[0])
 
     def retranslate(self) -> None:
-        # The language names never change: each is always written in its own language.
+        # Each language's name is always written in its own language; only the small line changes.
         self.heading.setText(_("Choose your language"))
         self.filter.setPlaceholderText(_("Type to find a language"))
         self.filter.setAccessibleName(_("Find a language by its name"))
         self.none.setText(_("No language matches what you typed."))
         self.back.setText(_("Back"))
         self.back.setAccessibleName(_("Back to the list of notices"))
+        for button, lang in zip(self.buttons, self.languages, strict=True):
+            sub = lang.english_name
+            if lang.code not in self.translated and lang.code not in self._pseudo:
+                sub = _("{language}: not translated yet, shown in English").format(
+                    language=lang.english_name)
+            button.set_lines(lang.native_name, sub, fonts.native_style(lang.code))
