@@ -260,3 +260,18 @@ def test_a_save_that_failed_part_way_resumes_without_copies(
     assert len(store.visits()) == 1
     assert sorted(d.decision_id for d in store.decisions(record.visit_id)) == sorted(
         d.decision_id for d in decisions)
+
+
+def test_choices_fit_a_narrow_screen(qtbot: QtBot, views: tuple[NoticeView, NoticeView],
+                                     no_translations: None) -> None:
+    family, english = views
+    flow = DecisionFlow()
+    win = host(qtbot, flow)
+    flow.start(family, english)
+    assert flow.bottom_row.indexOf(flow.answers_box) >= 0  # wide: answers always in view
+    win.resize(420, 700)
+    qtbot.waitUntil(lambda: flow.family_layout.indexOf(flow.answers_box) >= 0)
+    # Narrow: the answers follow the text, one under the other, none cut off.
+    buttons = [flow.buttons[s] for s in ("given", "refused", "deferred")]
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons), timeout=3000)
+    assert buttons[0].y() < buttons[1].y() < buttons[2].y()

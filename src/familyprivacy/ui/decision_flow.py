@@ -8,8 +8,9 @@ be marked as explained; they are recorded with status "given" and kind
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -86,16 +87,16 @@ class DecisionFlow(QWidget):
         english.addStretch(1)
 
         family = QWidget()
-        family_layout = QVBoxLayout(family)
+        family_layout = self.family_layout = QVBoxLayout(family)
         for widget in (self.title, self.kind_note, self.explanation, self.yes_heading, self.yes_text,
                        self.no_heading, self.no_text, self.chosen):
             family_layout.addWidget(widget)
         family_layout.addStretch(1)
-        columns = QHBoxLayout()
-        columns.addWidget(family, 3)
-        columns.addWidget(self.english_box, 2)
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.columns.addWidget(family, 3)
+        self.columns.addWidget(self.english_box, 2)
         page = QWidget()
-        page.setLayout(columns)
+        page.setLayout(self.columns)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -105,19 +106,23 @@ class DecisionFlow(QWidget):
         self.back = QPushButton()
         self.back.clicked.connect(self.go_back)
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        row.addWidget(self.back)
-        row.addStretch(1)
+        self.answers_box = QWidget()
+        self.answer_row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.answers_box)
+        self.answer_row.setContentsMargins(0, 0, 0, 0)
         for status, _text in ANSWERS:
             button = QPushButton()
             button.setMinimumHeight(56)
             button.clicked.connect(lambda _checked=False, s=status: self.answer(s))
             self.buttons[status] = button
-            row.addWidget(button)
+            self.answer_row.addWidget(button)
         self.explained = QPushButton()
         self.explained.setMinimumHeight(56)
         self.explained.clicked.connect(lambda: self.answer("given"))
-        row.addWidget(self.explained)
+        self.answer_row.addWidget(self.explained)
+        row = self.bottom_row = QHBoxLayout()
+        row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addStretch(1)
+        row.addWidget(self.answers_box)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -125,6 +130,25 @@ class DecisionFlow(QWidget):
         layout.addWidget(scroll, 1)
         layout.addLayout(row)
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Side by side when there is room; stacked when big text or long words need it."""
+        width = self.width()
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self.columns.setDirection(across if width >= 900 else down)
+        needed = sum(b.sizeHint().width() for b in self.buttons.values()) + self.back.sizeHint().width() + 96
+        if width >= needed:  # under the page, always in view
+            self.answer_row.setDirection(across)
+            if self.bottom_row.indexOf(self.answers_box) < 0:
+                self.bottom_row.addWidget(self.answers_box)
+        else:  # too narrow: one under the other at the end of the text, where reading ends
+            self.answer_row.setDirection(down)
+            if self.family_layout.indexOf(self.answers_box) < 0:
+                self.family_layout.insertWidget(self.family_layout.count() - 1, self.answers_box)
 
     # -- state ---------------------------------------------------------------------------------------
     def start(self, family: NoticeView, english: NoticeView, answers: dict[str, str] | None = None) -> None:
@@ -223,3 +247,4 @@ class DecisionFlow(QWidget):
         self.explained.setAccessibleName(_("Record that this was explained"))
         self.setAccessibleName(_("Your choices"))
         self.show_choice()
+        self._fit()
