@@ -296,14 +296,16 @@ class Visit:
 Stroke = tuple[tuple[float, float, float], ...]
 
 
-_NUMBER = (int, float)
+_NUMBERS = frozenset({int, float})
+_SEQUENCES = frozenset({list, tuple})
 
 
-def _is_point(point: Any) -> bool:
-    """[x, y, t], finite numbers (not booleans); written for speed: a signature has hundreds."""
-    return (type(point) in (list, tuple) and len(point) == 3
-            and type(point[0]) in _NUMBER and type(point[1]) in _NUMBER and type(point[2]) in _NUMBER
-            and math.isfinite(point[0]) and math.isfinite(point[1]) and math.isfinite(point[2]))
+def _are_points(points: list[Any]) -> bool:
+    """Each is [x, y, t] of finite numbers (not booleans); built-in loops, as a signature has hundreds."""
+    if not set(map(type, points)) <= _SEQUENCES or set(map(len, points)) - {3}:
+        return False
+    flat = [v for point in points for v in point]
+    return set(map(type, flat)) <= _NUMBERS and all(map(math.isfinite, flat))
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,7 @@ class Capture:
         for i, stroke in enumerate(strokes):
             points = _list(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
             total += len(points)
-            if not all(map(_is_point, points)):
+            if not _are_points(points):
                 raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
         if total > MAX_STROKE_POINTS:
             raise ModelError(f"{where}.signature_strokes: more than {MAX_STROKE_POINTS} points")
@@ -336,7 +338,7 @@ class Capture:
 
     def to_body(self) -> dict[str, Any]:
         strokes = None if self.signature_strokes is None else [
-            [[p[0], p[1], p[2]] for p in stroke] for stroke in self.signature_strokes]
+            list(map(list, stroke)) for stroke in self.signature_strokes]
         return {"method": self.method, "signature_strokes": strokes, "witness": self.witness}
 
     @classmethod
