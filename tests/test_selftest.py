@@ -73,3 +73,22 @@ def test_a_missing_later_feature_is_skipped_not_failed(qtbot: QtBot, monkeypatch
     results = {r.name: r for r in selftest.run_checks()}
     assert results["records store"].status == selftest.SKIP
     assert all(r.status != selftest.FAIL for r in results.values()), results
+
+
+def test_measure_startup_reports_the_first_painted_topic(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FAMILYPRIVACY_T0=repr(time.time()),
+               FAMILYPRIVACY_DATA_DIR=str(tmp_path / "data"), FAMILYPRIVACY_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-m", "familyprivacy", "--measure-startup"], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 0 < figures["first_topic_s"] < 60
+    assert figures["lines_shown"] >= 3
+    data = tmp_path / "data"
+    assert not data.exists() or not any(data.iterdir()), "the measurement keeps nothing in the data folder"
