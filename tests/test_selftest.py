@@ -92,3 +92,22 @@ def test_measure_startup_reports_the_first_painted_topic(tmp_path: Path) -> None
     assert figures["lines_shown"] >= 3
     data = tmp_path / "data"
     assert not data.exists() or not any(data.iterdir()), "the measurement keeps nothing in the data folder"
+
+
+def test_an_unusable_catalog_fails_the_languages_check(qtbot: QtBot, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from familyprivacy import i18n
+
+    broken = tmp_path / "translations"
+    shutil.copytree(paths.translations_dir(), broken, ignore=shutil.ignore_patterns("*.mo", "*.json"))
+    po = sorted(broken.glob("*/LC_MESSAGES/*.po"))[0]
+    po.write_text(po.read_text("utf-8")[: len(po.read_text("utf-8")) // 2] + '\nmsgid "cut', "utf-8")
+    monkeypatch.setenv("FAMILYPRIVACY_TRANSLATIONS", str(broken))
+    i18n.catalogs().reload()
+    try:
+        results = {r.name: r for r in selftest.run_checks()}
+    finally:
+        monkeypatch.delenv("FAMILYPRIVACY_TRANSLATIONS")
+        i18n.catalogs().reload()
+    assert results["languages"].status == selftest.FAIL
+    assert "unusable" in results["languages"].detail and po.name in results["languages"].detail
