@@ -117,8 +117,8 @@ def keep_data(dest: str, babel_keep: set[str], qt_langs: set[str]) -> bool:
         name = path.rsplit("/", 1)[-1]
         match = re.fullmatch(r"qtbase_(\w+)\.qm", name)
         return bool(match and match.group(1) in qt_langs)
-    if "/Qt/qml/" in path or "/Qt/metatypes/" in path or "/Qt/libexec/" in path:
-        return False
+    if path.startswith("PySide6/") and any(f"/{d}/" in path for d in ("qml", "metatypes", "libexec")):
+        return False  # QML modules, build metadata and helper programs (Linux/macOS: under Qt/)
     return not path.endswith((".pyi", ".pyx", ".h", ".c"))
 
 

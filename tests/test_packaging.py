@@ -93,6 +93,8 @@ def test_only_shipped_qt_translations_and_no_source_or_qml_files() -> None:
     assert not bundle_plan.keep_data("PySide6/Qt/translations/qtdeclarative_pl.qm", keep, {"pl"})
     assert not bundle_plan.keep_data("PySide6/translations/qt_help_pl.qm", keep, {"pl"})
     assert not bundle_plan.keep_data("PySide6/Qt/qml/QtQuick/qmldir", keep, set())
+    assert not bundle_plan.keep_data("PySide6\\qml\\QtQuick\\qmldir", keep, set())  # Windows layout
+    assert not bundle_plan.keep_data("PySide6/Qt/libexec/QtWebEngineProcess", keep, set())
     assert not bundle_plan.keep_data("PySide6/QtCore.pyi", keep, set())
     assert bundle_plan.keep_data("familyprivacy/resources/notices/essex/childrens-services.toml", keep, set())
 
