@@ -44,7 +44,9 @@ def parse(text: str) -> tuple[str, dict[str, str]]:
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
     """A bare environment: no venv, no PYTHONPATH, a fresh home; offscreen Qt."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8"}
+    system_path = (os.path.join(os.environ.get("SYSTEMROOT", r"C:\Windows"), "System32")
+                   if sys.platform == "win32" else "/usr/bin:/bin")
+    env = {"PATH": system_path, "HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "LANG": "C.UTF-8"}
     for key in ("SYSTEMROOT", "TEMP", "TMP", "TMPDIR"):  # Windows needs these to start at all
         if key in os.environ:
             env[key] = os.environ[key]
