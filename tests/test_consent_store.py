@@ -214,3 +214,29 @@ def test_workers_do_not_see_each_other(tmp_path: Path) -> None:
     theirs.close()
     with Store.open(tmp_path / "b" / "records.db") as again, pytest.raises(WrongPassphrase):
         again.unlock("pass A pass")
+
+
+def test_an_invalid_visit_is_refused_before_anything_is_written(store: Store) -> None:
+    from familyprivacy.consent.model import ModelError
+
+    with pytest.raises(ModelError, match=r"visit\.case_reference"):
+        store.record_visit(sample_visit(case_reference=" "))
+    assert store.outbox_status()["waiting"] == 0 and store.verify().events == 0
+
+
+def test_create_never_replaces_a_file_that_appears_meanwhile(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from familyprivacy.consent import schema
+
+    target = tmp_path / "records.db"
+    real_create = schema.create
+
+    def someone_else_writes_there(conn: object) -> None:
+        real_create(conn)  # type: ignore[arg-type]
+        target.write_bytes(b"another worker's file")
+
+    monkeypatch.setattr(schema, "create", someone_else_writes_there)
+    with pytest.raises(StoreError, match="appeared there"):
+        Store.create(target, PASS, "Jo Caseworker", kdf=KdfParams.fast_for_tests())
+    assert target.read_bytes() == b"another worker's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.db"]
