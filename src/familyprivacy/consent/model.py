@@ -34,29 +34,21 @@ Validation errors name the field path (``visit.grantors[1].name``), never its va
 
 from __future__ import annotations
 
-import math
-import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from familyprivacy.consent import checks
+from familyprivacy.consent.checks import MAX_REASON as MAX_REASON
+from familyprivacy.consent.checks import MAX_STROKE_POINTS as MAX_STROKE_POINTS
+from familyprivacy.consent.checks import MAX_TEXT as MAX_TEXT
+from familyprivacy.consent.checks import ModelError as ModelError
+
 KINDS = ("service-agreement", "data-consent", "information-only")
 STATUSES = ("given", "refused", "deferred", "withdrawn", "expired", "invalidated")
 INTERPRETER_MODES = ("none", "in-person", "phone", "video")
 CAPTURE_METHODS = ("signature", "verbal")
-MAX_TEXT = 200
-MAX_REASON = 2000
-MAX_STROKE_POINTS = 20000
-
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
-_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
-_OFFSET = re.compile(r"[+-](0\d|1[0-4]):[0-5]\d")
-_LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
-
-
-class ModelError(ValueError):
-    """A visit or decision that is incomplete or malformed; names the field, never its content."""
 
 
 def new_id() -> str:
@@ -79,70 +71,6 @@ def local_offset_now() -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-# --- checks ---------------------------------------------------------------------------------------
-
-def _text(value: Any, where: str, limit: int = MAX_TEXT) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > limit:
-        raise ModelError(f"{where}: must be text of 1 to {limit} characters")
-    return value
-
-
-def _opt_text(value: Any, where: str, limit: int = MAX_TEXT) -> str | None:
-    return None if value is None else _text(value, where, limit)
-
-
-def _ident(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise ModelError(f"{where}: must be an id of letters, digits and . _ : / - (at most 100)")
-    return value
-
-
-def _choice(value: Any, where: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ModelError(f"{where}: must be one of {', '.join(allowed)}")
-    return str(value)
-
-
-def _utc(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _UTC.fullmatch(value):
-        raise ModelError(f"{where}: must be a UTC time like 2026-11-25T10:00:00Z")
-    try:
-        datetime.fromisoformat(value[:-1])
-    except ValueError:
-        raise ModelError(f"{where}: is not a real date and time") from None
-    return value
-
-
-def _lang(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _LANG.fullmatch(value):
-        raise ModelError(f"{where}: must be a language code such as pl or pa-Guru")
-    return value
-
-
-def _list(value: Any, where: str, limit: int = 50) -> list[Any]:
-    if not isinstance(value, list | tuple) or len(value) > limit:
-        raise ModelError(f"{where}: must be a list of at most {limit} items")
-    return list(value)
-
-
-def _object(value: Any, where: str, required: set[str], optional: frozenset[str] = frozenset()
-            ) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ModelError(f"{where}: must be an object")
-    missing = sorted(required - set(value))
-    unknown = sorted(set(value) - required - optional)
-    if missing:
-        raise ModelError(f"{where}: missing {', '.join(missing)}")
-    if unknown:
-        raise ModelError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    return value
-
-
-def _unique(ids: list[str], where: str) -> None:
-    if len(set(ids)) != len(ids):
-        raise ModelError(f"{where}: the same id appears twice")
-
-
 # --- visit ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -154,9 +82,9 @@ class Grantor:
     relationship: str  # to the children, e.g. "mother", "special guardian", "self"
 
     def validate(self, where: str) -> None:
-        _ident(self.id, f"{where}.id")
-        _text(self.name, f"{where}.name")
-        _text(self.relationship, f"{where}.relationship")
+        checks.ident(self.id, f"{where}.id")
+        checks.text(self.name, f"{where}.name")
+        checks.text(self.relationship, f"{where}.relationship")
 
 
 @dataclass(frozen=True)
@@ -166,11 +94,11 @@ class Child:
     date_of_birth: str | None = None  # YYYY-MM-DD
 
     def validate(self, where: str) -> None:
-        _ident(self.id, f"{where}.id")
-        _text(self.name, f"{where}.name")
+        checks.ident(self.id, f"{where}.id")
+        checks.text(self.name, f"{where}.name")
         if self.date_of_birth is not None:
             try:
-                date.fromisoformat(_text(self.date_of_birth, f"{where}.date_of_birth", 10))
+                date.fromisoformat(checks.text(self.date_of_birth, f"{where}.date_of_birth", 10))
             except ValueError:
                 raise ModelError(f"{where}.date_of_birth: must be a date like 2019-04-30") from None
 
@@ -194,13 +122,13 @@ class Interpreter:
     reference: str | None = None  # the interpreting service's booking or badge reference
 
     def validate(self, where: str) -> None:
-        _choice(self.mode, f"{where}.mode", INTERPRETER_MODES)
+        checks.choice(self.mode, f"{where}.mode", INTERPRETER_MODES)
         if self.mode == "none":
             if self.language is not None or self.reference is not None:
                 raise ModelError(f"{where}: no interpreter, so no language or reference")
         else:
-            _lang(self.language, f"{where}.language")
-            _opt_text(self.reference, f"{where}.reference")
+            checks.lang(self.language, f"{where}.language")
+            checks.opt_text(self.reference, f"{where}.reference")
 
 
 @dataclass(frozen=True)
@@ -222,27 +150,28 @@ class Visit:
     visit_id: str = field(default_factory=new_id)
 
     def validate(self) -> None:
-        _ident(self.visit_id, "visit.visit_id")
-        _text(self.council_id, "visit.council_id")
-        _text(self.notice_id, "visit.notice_id")
-        _text(self.case_reference, "visit.case_reference")
+        checks.ident(self.visit_id, "visit.visit_id")
+        checks.text(self.council_id, "visit.council_id")
+        checks.text(self.notice_id, "visit.notice_id")
+        checks.text(self.case_reference, "visit.case_reference")
         if not self.grantors:
             raise ModelError("visit.grantors: at least one person must give decisions")
-        for i, grantor in enumerate(_list(self.grantors, "visit.grantors")):
+        for i, grantor in enumerate(checks.items(self.grantors, "visit.grantors")):
             grantor.validate(f"visit.grantors[{i}]")
-        for i, child in enumerate(_list(self.children, "visit.children")):
+        for i, child in enumerate(checks.items(self.children, "visit.children")):
             child.validate(f"visit.children[{i}]")
-        _unique([g.id for g in self.grantors] + [c.id for c in self.children], "visit.grantors/children")
-        _text(self.worker.name, "visit.worker.name")
-        _ident(self.worker.id, "visit.worker.id")
-        _utc(self.started_at, "visit.started_at")
-        if self.ended_at is not None and _utc(self.ended_at, "visit.ended_at") < self.started_at:
+        checks.unique([g.id for g in self.grantors] + [c.id for c in self.children],
+                      "visit.grantors/children")
+        checks.text(self.worker.name, "visit.worker.name")
+        checks.ident(self.worker.id, "visit.worker.id")
+        checks.utc(self.started_at, "visit.started_at")
+        if self.ended_at is not None and checks.utc(self.ended_at, "visit.ended_at") < self.started_at:
             raise ModelError("visit.ended_at: is before started_at")
-        _lang(self.language, "visit.language")
-        _text(self.content_fingerprint, "visit.content_fingerprint")
-        for i, shown in enumerate(_list(self.sections_shown, "visit.sections_shown", 500)):
-            _ident(shown.section_id, f"visit.sections_shown[{i}].section_id")
-            _lang(shown.language, f"visit.sections_shown[{i}].language")
+        checks.lang(self.language, "visit.language")
+        checks.text(self.content_fingerprint, "visit.content_fingerprint")
+        for i, shown in enumerate(checks.items(self.sections_shown, "visit.sections_shown", 500)):
+            checks.ident(shown.section_id, f"visit.sections_shown[{i}].section_id")
+            checks.lang(shown.language, f"visit.sections_shown[{i}].language")
         self.interpreter.validate("visit.interpreter")
 
     def to_body(self) -> dict[str, Any]:
@@ -266,26 +195,26 @@ class Visit:
 
     @classmethod
     def from_body(cls, body: Any) -> Visit:
-        b = _object(body, "visit", {"visit_id", "council_id", "notice_id", "case_reference", "grantors",
+        b = checks.fields(body, "visit", {"visit_id", "council_id", "notice_id", "case_reference", "grantors",
                                     "children", "worker", "started_at", "ended_at", "language",
                                     "content_fingerprint", "sections_shown", "interpreter"})
         grantors = tuple(
-            Grantor(**_object(g, f"visit.grantors[{i}]", {"id", "name", "relationship"}))
-            for i, g in enumerate(_list(b["grantors"], "visit.grantors")))
+            Grantor(**checks.fields(g, f"visit.grantors[{i}]", {"id", "name", "relationship"}))
+            for i, g in enumerate(checks.items(b["grantors"], "visit.grantors")))
         children = tuple(
-            Child(**_object(c, f"visit.children[{i}]", {"id", "name"}, frozenset({"date_of_birth"})))
-            for i, c in enumerate(_list(b["children"], "visit.children")))
+            Child(**checks.fields(c, f"visit.children[{i}]", {"id", "name"}, frozenset({"date_of_birth"})))
+            for i, c in enumerate(checks.items(b["children"], "visit.children")))
         shown = tuple(
-            SectionShown(**_object(s, f"visit.sections_shown[{i}]", {"section_id", "language"}))
-            for i, s in enumerate(_list(b["sections_shown"], "visit.sections_shown", 500)))
+            SectionShown(**checks.fields(s, f"visit.sections_shown[{i}]", {"section_id", "language"}))
+            for i, s in enumerate(checks.items(b["sections_shown"], "visit.sections_shown", 500)))
         visit = cls(
             visit_id=b["visit_id"], council_id=b["council_id"], notice_id=b["notice_id"],
             case_reference=b["case_reference"], grantors=grantors, children=children,
-            worker=Worker(**_object(b["worker"], "visit.worker", {"name", "id"})),
+            worker=Worker(**checks.fields(b["worker"], "visit.worker", {"name", "id"})),
             started_at=b["started_at"], ended_at=b["ended_at"], language=b["language"],
             content_fingerprint=b["content_fingerprint"], sections_shown=shown,
-            interpreter=Interpreter(**_object(b["interpreter"], "visit.interpreter",
-                                              {"mode", "language", "reference"})),
+            interpreter=Interpreter(**checks.fields(b["interpreter"], "visit.interpreter",
+                                                    {"mode", "language", "reference"})),
         )
         visit.validate()
         return visit
@@ -294,18 +223,6 @@ class Visit:
 # --- decision -------------------------------------------------------------------------------------
 
 Stroke = tuple[tuple[float, float, float], ...]
-
-
-_NUMBERS = frozenset({int, float})
-_SEQUENCES = frozenset({list, tuple})
-
-
-def _are_points(points: list[Any]) -> bool:
-    """Each is [x, y, t] of finite numbers (not booleans); built-in loops, as a signature has hundreds."""
-    if not set(map(type, points)) <= _SEQUENCES or set(map(len, points)) - {3}:
-        return False
-    flat = [v for point in points for v in point]
-    return set(map(type, flat)) <= _NUMBERS and all(map(math.isfinite, flat))
 
 
 @dataclass(frozen=True)
@@ -317,24 +234,24 @@ class Capture:
     witness: str | None = None
 
     def validate(self, where: str) -> None:
-        _choice(self.method, f"{where}.method", CAPTURE_METHODS)
+        checks.choice(self.method, f"{where}.method", CAPTURE_METHODS)
         if self.method == "verbal":
-            _text(self.witness, f"{where}.witness")
+            checks.text(self.witness, f"{where}.witness")
             if self.signature_strokes is not None:
                 raise ModelError(f"{where}.signature_strokes: a verbal decision has no signature")
             return
-        strokes = _list(self.signature_strokes, f"{where}.signature_strokes", 500)
+        strokes = checks.items(self.signature_strokes, f"{where}.signature_strokes", 500)
         if not strokes:
             raise ModelError(f"{where}.signature_strokes: a signature needs at least one stroke")
         total = 0
         for i, stroke in enumerate(strokes):
-            points = _list(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
+            points = checks.items(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
             total += len(points)
-            if not _are_points(points):
+            if not checks.are_points(points):
                 raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
         if total > MAX_STROKE_POINTS:
             raise ModelError(f"{where}.signature_strokes: more than {MAX_STROKE_POINTS} points")
-        _opt_text(self.witness, f"{where}.witness")
+        checks.opt_text(self.witness, f"{where}.witness")
 
     def to_body(self) -> dict[str, Any]:
         strokes = None if self.signature_strokes is None else [
@@ -343,14 +260,14 @@ class Capture:
 
     @classmethod
     def from_body(cls, body: Any) -> Capture:
-        b = _object(body, "decision.capture", {"method", "signature_strokes", "witness"})
+        b = checks.fields(body, "decision.capture", {"method", "signature_strokes", "witness"})
         raw = b["signature_strokes"]
         strokes = None
         if raw is not None:
             strokes = tuple(
-                tuple(tuple(p) if isinstance(p, list) else p for p in _list(s, "decision.capture.stroke",
-                                                                          MAX_STROKE_POINTS))
-                for s in _list(raw, "decision.capture.signature_strokes", 500))
+                tuple(tuple(p) if isinstance(p, list) else p
+                      for p in checks.items(s, "decision.capture.stroke", MAX_STROKE_POINTS))
+                for s in checks.items(raw, "decision.capture.signature_strokes", 500))
         return cls(method=b["method"], signature_strokes=strokes, witness=b["witness"])
 
 
@@ -375,30 +292,31 @@ class Decision:
     decision_id: str = field(default_factory=new_id)
 
     def validate(self) -> None:
-        _ident(self.decision_id, "decision.decision_id")
-        _ident(self.visit_id, "decision.visit_id")
-        _ident(self.choice_id, "decision.choice_id")
-        _choice(self.kind, "decision.kind", KINDS)
-        _choice(self.status, "decision.status", STATUSES)
-        grantors = [_ident(g, "decision.grantor_ids[]") for g in _list(self.grantor_ids,
+        checks.ident(self.decision_id, "decision.decision_id")
+        checks.ident(self.visit_id, "decision.visit_id")
+        checks.ident(self.choice_id, "decision.choice_id")
+        checks.choice(self.kind, "decision.kind", KINDS)
+        checks.choice(self.status, "decision.status", STATUSES)
+        grantors = [checks.ident(g, "decision.grantor_ids[]") for g in checks.items(self.grantor_ids,
                                                                        "decision.grantor_ids")]
         if not grantors:
             raise ModelError("decision.grantor_ids: someone must give the decision")
-        _unique(grantors, "decision.grantor_ids")
-        children = [_ident(c, "decision.child_ids[]") for c in _list(self.child_ids, "decision.child_ids")]
-        _unique(children, "decision.child_ids")
+        checks.unique(grantors, "decision.grantor_ids")
+        children = [checks.ident(c, "decision.child_ids[]")
+                    for c in checks.items(self.child_ids, "decision.child_ids")]
+        checks.unique(children, "decision.child_ids")
         self.capture.validate("decision.capture")
         if self.replaces is not None:
-            _ident(self.replaces, "decision.replaces")
+            checks.ident(self.replaces, "decision.replaces")
             if self.replaces == self.decision_id:
                 raise ModelError("decision.replaces: a decision cannot replace itself")
-        _opt_text(self.reason, "decision.reason", MAX_REASON)
-        _text(self.recorded_by, "decision.recorded_by")
-        _utc(self.recorded_at, "decision.recorded_at")
-        if not isinstance(self.local_offset, str) or not _OFFSET.fullmatch(self.local_offset):
+        checks.opt_text(self.reason, "decision.reason", MAX_REASON)
+        checks.text(self.recorded_by, "decision.recorded_by")
+        checks.utc(self.recorded_at, "decision.recorded_at")
+        if not isinstance(self.local_offset, str) or not checks.OFFSET.fullmatch(self.local_offset):
             raise ModelError("decision.local_offset: must be an offset like +01:00")
-        _lang(self.language, "decision.language")
-        _text(self.content_fingerprint, "decision.content_fingerprint")
+        checks.lang(self.language, "decision.language")
+        checks.text(self.content_fingerprint, "decision.content_fingerprint")
 
     def to_body(self) -> dict[str, Any]:
         self.validate()
@@ -413,15 +331,15 @@ class Decision:
 
     @classmethod
     def from_body(cls, body: Any) -> Decision:
-        b = _object(body, "decision", {"decision_id", "visit_id", "choice_id", "kind", "status",
+        b = checks.fields(body, "decision", {"decision_id", "visit_id", "choice_id", "kind", "status",
                                        "grantor_ids", "child_ids", "capture", "replaces", "reason",
                                        "recorded_by", "recorded_at", "local_offset", "language",
                                        "content_fingerprint"})
         decision = cls(
             decision_id=b["decision_id"], visit_id=b["visit_id"], choice_id=b["choice_id"],
             kind=b["kind"], status=b["status"],
-            grantor_ids=tuple(_list(b["grantor_ids"], "decision.grantor_ids")),
-            child_ids=tuple(_list(b["child_ids"], "decision.child_ids")),
+            grantor_ids=tuple(checks.items(b["grantor_ids"], "decision.grantor_ids")),
+            child_ids=tuple(checks.items(b["child_ids"], "decision.child_ids")),
             capture=Capture.from_body(b["capture"]), replaces=b["replaces"], reason=b["reason"],
             recorded_by=b["recorded_by"], recorded_at=b["recorded_at"], local_offset=b["local_offset"],
             language=b["language"], content_fingerprint=b["content_fingerprint"],
