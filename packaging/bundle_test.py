@@ -61,8 +61,9 @@ def check_contents(bundle: Path) -> str:
         raise AssertionError("; ".join(problems[:8]) + (f" (+{len(problems) - 8} more)" if len(problems) > 8
                                                         else ""))
     size = sum(p.stat().st_size for p in files if not p.is_symlink())
+    icu = sum(p.stat().st_size for p in files if p.name.startswith("libicudata") and not p.is_symlink())
     return (f"{len(files)} files, {size / 1e6:.1f} MB, {len(mos)} catalogs, "
-            f"{len(babel)} Babel locales, no QML or unused Qt")
+            f"{len(babel)} Babel locales, ICU data {icu / 1e6:.1f} MB, no QML or unused Qt")
 
 
 def check_self_test(bundle: Path, scratch: Path) -> str:
