@@ -120,3 +120,10 @@ def test_bodies_from_outside_are_checked_key_by_key() -> None:
     with pytest.raises(ModelError, match=r"decision\.capture\.signature_strokes"):
         Decision.from_body(dbody | {"capture": {"method": "signature", "signature_strokes": [[["x", 1, 2]]],
                                                  "witness": None}})
+
+
+def test_unknown_keys_are_named_only_when_they_look_like_field_names() -> None:
+    body = sample_visit().to_body()
+    with pytest.raises(ModelError) as caught:
+        Visit.from_body(body | {"nickname": 1, "Amelia Nowak": 2})
+    assert str(caught.value) == "visit: unknown field(s) nickname, 1 not shown"

@@ -14,6 +14,7 @@ MAX_STROKE_POINTS = 20000
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}")
 UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
 OFFSET = re.compile(r"[+-](0\d|1[0-4]):[0-5]\d")
+FIELD_NAME = re.compile(r"[a-z][a-z_]{0,39}")
 LANG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}")
 
 
@@ -73,8 +74,11 @@ def fields(value: Any, where: str, required: set[str], optional: frozenset[str] 
     unknown = sorted(set(value) - required - optional)
     if missing:
         raise ModelError(f"{where}: missing {', '.join(missing)}")
-    if unknown:
-        raise ModelError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    if unknown:  # a key is input too: name it only if it looks like a field name
+        named = [k for k in unknown if isinstance(k, str) and FIELD_NAME.fullmatch(k)]
+        if len(named) < len(unknown):
+            named.append(f"{len(unknown) - len(named)} not shown")
+        raise ModelError(f"{where}: unknown field(s) {', '.join(named)}")
     return value
 
 
