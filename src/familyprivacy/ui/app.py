@@ -26,15 +26,19 @@ def application() -> QApplication:
 
 
 def build_window(app: QApplication, loaded: LoadResult | None = None,
-                 prefs: settings.Loaded | None = None) -> MainWindow:
+                 prefs: settings.Loaded | None = None, lock: bool = False) -> MainWindow:
+    """``lock``: open locked, as the app always does; off only for screenshots and screen tests."""
     prefs = prefs or settings.load()
     i18n.set_language(prefs.settings.worker_language)
-    return MainWindow(loaded if loaded is not None else load_all(), prefs, QtTranslations(app))
+    window = MainWindow(loaded if loaded is not None else load_all(), prefs, QtTranslations(app))
+    if lock:
+        window.recorder.lock_at_start()
+    return window
 
 
 def run(args: argparse.Namespace) -> int:
     app = application()
-    window = build_window(app)
+    window = build_window(app, lock=True)
     window.resize(1200, 800)
     window.show()
     return int(app.exec())

@@ -31,6 +31,7 @@ from familyprivacy.ui.language_picker import LanguagePicker
 from familyprivacy.ui.notice_picker import NoticePicker
 from familyprivacy.ui.presentation import PresentationBar
 from familyprivacy.ui.qt_translations import QtTranslations
+from familyprivacy.ui.recorder import Recorder
 from familyprivacy.ui.topic_view import TopicView
 from familyprivacy.visit import Visit
 
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
             own_layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self.setMinimumSize(720, 540)
         self._build_menus()
+        self.recorder = Recorder(self)  # unlock, decisions, summary, records
+        layout.addWidget(self.recorder.choices_button)
         self._unlisten = i18n.on_language_changed(self.apply_language)
         self._apply_look()
         self.apply_language(i18n.current_language())
@@ -246,8 +249,8 @@ class MainWindow(QMainWindow):
         self.showFullScreen()
 
     def request_leave_presentation(self) -> None:
-        """The only way out of presentation mode (a worker PIN check will guard it)."""
-        self.leave_presentation()
+        """The only way out of presentation mode: the worker's PIN or passphrase, on the wall."""
+        self.recorder.request_leave()
 
     def leave_presentation(self) -> None:
         self.presenting = False
@@ -304,5 +307,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._unlisten()
+        self.recorder.shutdown()
         self.qt.remove()
         super().closeEvent(event)

@@ -54,7 +54,7 @@ class Recorder(QObject):
         self.screens: tuple[QWidget, ...] = (self.unlock_screen, self.wall, self.flow, self.people,
                                              self.review, self.records)
         for screen in self.screens:
-            window.stack.addWidget(screen)
+            window.add_screen(screen)
         self.choices_button = QPushButton()  # placed by the window under the topic view
         self.choices_button.setMinimumHeight(48)
         self.choices_button.clicked.connect(self.start_choices)
@@ -178,7 +178,7 @@ class Recorder(QObject):
         self._show(screen)
 
     def _show(self, screen: QWidget) -> None:
-        self.window._show(screen)
+        self.window.show_screen(screen)
         if self.window.presenting or screen in (self.flow, self.people, self.review):
             self.window.bar.setVisible(True)
 
@@ -270,11 +270,10 @@ class Recorder(QObject):
         self.people.reset()
         self.review.show_review_cleared()
         self.saved = self._pending = None
-        self.window.visit = None
         if self.window.presenting:
-            self.request_leave(then=self.window.show_notice_picker)
+            self.request_leave(then=self.window.new_visit)
         else:
-            self.window.show_notice_picker()
+            self.window.new_visit()
 
     # -- records -------------------------------------------------------------------------------------
     def show_records(self) -> None:

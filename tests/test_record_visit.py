@@ -1,0 +1,231 @@
+"""A whole recorded visit in the real window, from unlock to saved decisions: by clicks and by keyboard.
+Presentation mode cannot reach the records or the settings; the idle lock hides the visit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from familyprivacy import settings
+from familyprivacy.consent import cli as records
+from familyprivacy.consent.crypto import KdfParams
+from familyprivacy.consent.store import Store
+from familyprivacy.content.loader import LoadResult, load_all
+from familyprivacy.ui.app import application, build_window
+from familyprivacy.ui.main_window import MainWindow
+from tests.test_record_flow import NOTICE, sign
+from tests.test_ui_support import no_translations
+
+__all__ = ["no_translations"]
+LEFT = Qt.MouseButton.LeftButton
+PASSPHRASE = "kettle orbit mango quietly"
+
+
+@pytest.fixture
+def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
+    Store.create(records.store_path("Sam Carter"), PASSPHRASE, "Sam Carter",
+                 KdfParams.fast_for_tests()).close()
+    notice = load_all().by_id(NOTICE)
+    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
+    window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    if window.presenting:  # pytest-qt's own close came first and was refused while presenting
+        window.leave_presentation()
+    window.close()
+
+
+def visible_text(window: QWidget) -> str:
+    """Everything a person could read on the window now."""
+    parts = [w.text() for w in window.findChildren(QLabel) if w.isVisible()]
+    parts += [w.text() for w in window.findChildren(QLineEdit) if w.isVisible()]
+    return "\n".join(parts)
+
+
+def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    assert window.stack.currentWidget() is recorder.unlock_screen
+    assert not window.menuBar().isVisible() and not any(a.isEnabled() for a in window.worker_actions)
+    unlock = recorder.unlock_screen
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    qtbot.keyClicks(unlock.pin, "2468")
+    qtbot.mouseClick(unlock.unlock, LEFT)
+    assert window.stack.currentWidget() is window.notice_picker and window.menuBar().isVisible()
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    (english,) = [b for b in window.language_picker.buttons if b.key == "en"]
+    qtbot.mouseClick(english, LEFT)
+    assert window.stack.currentWidget() is window.topic_view
+    qtbot.mouseClick(window.topic_view.next, LEFT)
+    qtbot.mouseClick(window.bar.present, LEFT)
+    assert window.presenting
+    # The family's screen cannot reach the records or the settings.
+    assert not recorder.records_action.isEnabled() and not window.council_action.isEnabled()
+    recorder.records_action.trigger()
+    recorder.show_records()
+    assert window.stack.currentWidget() is window.topic_view
+    assert recorder.choices_button.isVisible()
+    qtbot.mouseClick(recorder.choices_button, LEFT)
+    flow = recorder.flow
+    assert window.stack.currentWidget() is flow
+    qtbot.mouseClick(flow.buttons["given"], LEFT)
+    while window.stack.currentWidget() is flow:
+        qtbot.mouseClick(flow.explained, LEFT)
+    people = recorder.people
+    assert window.stack.currentWidget() is people
+    qtbot.keyClicks(people.case_reference, "CH-777")
+    qtbot.keyClicks(people.people_rows[0].name, "Amelia Nowak")
+    qtbot.mouseClick(people.add_child, LEFT)
+    qtbot.keyClicks(people.child_rows[0].name, "Zofia")
+    sign(qtbot, people.pad, [(30, 40), (70, 90), (120, 50)])
+    qtbot.mouseClick(people.next, LEFT)
+    review = recorder.review
+    assert window.stack.currentWidget() is review and "CH-777" in review.details.text()
+    qtbot.mouseClick(review.save, LEFT)
+    assert review.saved and "Saved" in review.state.text()
+    assert recorder.session is not None
+    store = recorder.session.store
+    (visit,) = store.visits()
+    assert visit.case_reference == "CH-777" and [g.name for g in visit.grantors] == ["Amelia Nowak"]
+    assert window.visit is not None and len(window.visit.sections_viewed()) >= 2  # two topics were read
+    assert [s.section_id for s in visit.sections_shown] == window.visit.sections_viewed()
+    current = store.current_decisions(visit.visit_id)
+    notice = window.loaded.by_id(NOTICE)
+    assert {c: d.status for c, d in current.items()} == {c.id: "given" for c in notice.choices}
+    assert all(d.capture.method == "signature" and d.child_ids == ("c1",) for d in current.values())
+    # Finishing while presenting goes through the wall; the PIN opens it.
+    qtbot.mouseClick(review.finish, LEFT)
+    assert window.stack.currentWidget() is recorder.wall and window.presenting
+    assert "Amelia" not in visible_text(window) and "CH-777" not in visible_text(window)
+    qtbot.keyClicks(recorder.wall.secret, "2468")
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert not window.presenting and window.stack.currentWidget() is window.notice_picker
+    assert recorder.people.case_reference.text() == "" and recorder.flow.answers == {}
+    # The worker's records show the visit.
+    recorder.records_action.trigger()
+    assert window.stack.currentWidget() is recorder.records
+    assert recorder.records.table.item(0, 1).text() == "CH-777"
+
+
+def test_whole_visit_by_keyboard(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+
+    def key(k: Qt.Key) -> None:
+        focus = QApplication.focusWidget()
+        assert focus is not None
+        qtbot.keyClick(focus, k)
+
+    window.activateWindow()
+    recorder.unlock_screen.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), PASSPHRASE)
+    key(Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.notice_picker
+    key(Qt.Key.Key_Space)
+    picker = window.language_picker
+    picker.filter.setFocus()
+    qtbot.keyClicks(picker.filter, "english")
+    key(Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.topic_view
+    recorder.choices_button.setFocus()  # Tab order reaches it after the topic controls
+    key(Qt.Key.Key_Space)
+    flow = recorder.flow
+    assert QApplication.focusWidget() is flow.buttons["given"]
+    key(Qt.Key.Key_Tab)  # from Yes to No
+    assert QApplication.focusWidget() is flow.buttons["refused"]
+    key(Qt.Key.Key_Space)
+    while window.stack.currentWidget() is flow:
+        assert QApplication.focusWidget() is flow.explained
+        key(Qt.Key.Key_Space)
+    people = recorder.people
+    people.setFocus()
+    assert QApplication.focusWidget() is people.case_reference
+    qtbot.keyClicks(people.case_reference, "CH-888")
+    key(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is people.people_rows[0].name
+    qtbot.keyClicks(people.people_rows[0].name, "Amelia Nowak")
+    people.verbal.setFocus()
+    key(Qt.Key.Key_Space)  # said aloud, with a witness
+    assert people.verbal.isChecked()
+    people.witness.setFocus()
+    qtbot.keyClicks(people.witness, "Dana Witness")
+    key(Qt.Key.Key_Return)  # the default button: check everything
+    review = recorder.review
+    assert window.stack.currentWidget() is review
+    review.save.setFocus()
+    key(Qt.Key.Key_Space)
+    assert review.saved
+    assert recorder.session is not None
+    store = recorder.session.store
+    (visit,) = store.visits()
+    statuses = {d.status for d in store.current_decisions(visit.visit_id).values()}
+    assert "refused" in statuses and visit.case_reference == "CH-888"
+
+
+def test_idle_lock_hides_the_visit_and_needs_the_passphrase(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClicks(recorder.unlock_screen.pin, "2468")
+    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    recorder.start_choices()
+    recorder.idle.set_minutes(0.003)  # 180 ms
+    recorder.idle.start()
+    qtbot.waitUntil(lambda: recorder.locked, timeout=3000)
+    assert window.stack.currentWidget() is recorder.wall and not recorder.wall.cancel.isVisible()
+    assert recorder.session is not None and not recorder.session.store.is_unlocked
+    notice = window.loaded.by_id(NOTICE)
+    assert notice.choices[0].title not in visible_text(window)
+    assert not window.menuBar().isVisible() and not window.bar.isVisible()
+    qtbot.keyClicks(recorder.wall.secret, "2468")  # the PIN is not enough after an idle lock
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert recorder.locked
+    recorder.idle.set_minutes(5)
+    qtbot.keyClicks(recorder.wall.secret, PASSPHRASE)
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert not recorder.locked and recorder.session.store.is_unlocked
+    assert window.stack.currentWidget() is recorder.flow  # back where the visit was
+
+
+def test_leaving_presentation_needs_the_pin(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClicks(recorder.unlock_screen.pin, "2468")
+    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    qtbot.mouseClick(window.bar.present, LEFT)
+    qtbot.mouseClick(window.bar.present, LEFT)  # "Leave presentation"
+    assert window.presenting and window.stack.currentWidget() is recorder.wall
+    qtbot.mouseClick(recorder.wall.cancel, LEFT)
+    assert window.presenting and window.stack.currentWidget() is window.topic_view
+    qtbot.mouseClick(window.bar.present, LEFT)
+    qtbot.keyClicks(recorder.wall.secret, "1111")
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert window.presenting
+    qtbot.keyClicks(recorder.wall.secret, "2468")
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert not window.presenting and window.stack.currentWidget() is window.topic_view
+    assert window.menuBar().isVisible()
+
+
+def test_idle_lock_over_the_leave_wall_keeps_the_family_screen(qtbot: QtBot,
+                                                               locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    window.enter_presentation()
+    recorder.start_choices()
+    recorder.request_leave(then=window.show_notice_picker)
+    recorder.lock()  # the idle lock fires while the wall is up
+    qtbot.keyClicks(recorder.wall.secret, PASSPHRASE)
+    qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
+    assert window.presenting and window.stack.currentWidget() is recorder.flow
