@@ -58,6 +58,7 @@ def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     qtbot.keyClicks(unlock.pin, "2468")
     qtbot.mouseClick(unlock.unlock, LEFT)
     assert window.stack.currentWidget() is window.notice_picker and window.menuBar().isVisible()
+    assert not recorder.choices_bar.isVisible()  # only under the topics of a visit
     qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
     (english,) = [b for b in window.language_picker.buttons if b.key == "en"]
     qtbot.mouseClick(english, LEFT)

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(720, 540)
         self._build_menus()
         self.recorder = Recorder(self)  # unlock, decisions, summary, records
-        layout.addWidget(self.recorder.choices_button)
+        layout.addWidget(self.recorder.choices_bar)
         self._unlisten = i18n.on_language_changed(self.apply_language)
         self._apply_look()
         self.apply_language(i18n.current_language())

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 
 from familyprivacy import i18n, summary
 from familyprivacy.consent.errors import StoreError
@@ -55,9 +55,14 @@ class Recorder(QObject):
                                              self.review, self.records)
         for screen in self.screens:
             window.add_screen(screen)
-        self.choices_button = QPushButton()  # placed by the window under the topic view
+        self.choices_button = QPushButton()
         self.choices_button.setMinimumHeight(48)
         self.choices_button.clicked.connect(self.start_choices)
+        self.choices_bar = QWidget()  # placed by the window under the topic view
+        row = QHBoxLayout(self.choices_bar)
+        row.setContentsMargins(16, 0, 16, 12)
+        row.addStretch(1)
+        row.addWidget(self.choices_button)
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, window.settings.idle_lock_minutes, self)
@@ -168,7 +173,7 @@ class Recorder(QObject):
             action.setEnabled(not on and not presenting)
         window.present_action.setEnabled(not on)
         self.lock_action.setEnabled(not on)
-        self.choices_button.setVisible(False if on else self._choices_available())
+        self.choices_bar.setVisible(False if on else self._choices_available())
 
     def _resume_screen(self) -> None:
         self._set_locked(False)
@@ -204,7 +209,7 @@ class Recorder(QObject):
 
     def _screen_changed(self) -> None:
         if not self.locked:
-            self.choices_button.setVisible(self._choices_available())
+            self.choices_bar.setVisible(self._choices_available())
 
     def start_choices(self) -> None:
         views = self._views()
