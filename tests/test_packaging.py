@@ -237,3 +237,17 @@ def test_the_icu_data_is_found_in_qts_library() -> None:
         fh.seek(offset)
         header = fh.read(32)
     assert header[2:4] == b"\xda\x27"  # ICU's data header magic
+
+
+def test_measure_takes_the_figure_a_started_program_reports(tmp_path: Path) -> None:
+    import subprocess
+
+    import measure
+
+    report = [sys.executable, "-c", "print('{\"first_topic_s\": 0.25}')", "--measure-startup"]
+    wall, cpu = measure.timed(report, {"PATH": "/usr/bin:/bin"}, tmp_path, runs=3)
+    assert wall == 0.25 and cpu > 0
+    with pytest.raises(subprocess.CalledProcessError):
+        measure.timed([sys.executable, "-c", "raise SystemExit(3)"], {}, tmp_path, runs=1)
+    assert measure.unpacked_bytes(ROOT / "packaging" / "icons") == sum(
+        p.stat().st_size for p in (ROOT / "packaging" / "icons").iterdir())
