@@ -78,6 +78,20 @@ def test_first_run_creates_then_unlocks_each_workers_own_records(qtbot: QtBot, n
     got.args[0].store.close()
 
 
+def test_a_damaged_store_is_reported_and_left_alone(qtbot: QtBot, no_translations: None) -> None:
+    path = records.store_path("Sam Carter")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database at all" * 100)
+    screen = UnlockScreen(kdf=KdfParams.fast_for_tests)
+    _win = host(qtbot, screen)
+    assert screen.pages.currentWidget() is screen.unlock_page
+    qtbot.keyClicks(screen.passphrase, GOOD)
+    with qtbot.assertNotEmitted(screen.unlocked):
+        qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert "cannot be opened" in screen.message.text() and GOOD not in screen.message.text()
+    assert path.read_bytes() == b"not a database at all" * 100
+
+
 def test_five_wrong_attempts_bring_an_increasing_wait(qtbot: QtBot, no_translations: None) -> None:
     clock = Clock()
     wall = PinWall(Backoff(clock))

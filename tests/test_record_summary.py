@@ -125,3 +125,21 @@ def test_never_in_the_apps_own_folders(qtbot: QtBot, tmp_path: Path) -> None:
     with pytest.raises(SummaryPathRefused, match="does not exist"):
         write_pdf(result, "en", tmp_path / "missing" / "summary.pdf")
     assert not list(paths.data_dir().rglob("*.pdf")) and not list(paths.cache_dir().rglob("*.pdf"))
+
+
+def test_save_dialog_refuses_the_apps_folder_and_asks_again(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from familyprivacy.ui import summary_pdf
+
+    _view, result = build("en")
+    answers = iter([str(paths.data_dir() / "summary.pdf"), str(tmp_path / "family.pdf")])
+    warnings: list[str] = []
+    monkeypatch.setattr(summary_pdf.QFileDialog, "getSaveFileName",
+                        lambda *_args: (next(answers), "PDF files (*.pdf)"))
+    monkeypatch.setattr(summary_pdf.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    saved = summary_pdf.save_with_dialog(result, "en", None)
+    assert saved == tmp_path / "family.pdf" and saved.is_file()
+    assert len(warnings) == 1 and "own folder" in warnings[0]
+    assert not (paths.data_dir() / "summary.pdf").exists()
+    monkeypatch.setattr(summary_pdf.QFileDialog, "getSaveFileName", lambda *_args: ("", ""))
+    assert summary_pdf.save_with_dialog(result, "en", None) is None  # cancelled

@@ -100,6 +100,11 @@ def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     notice = window.loaded.by_id(NOTICE)
     assert {c: d.status for c, d in current.items()} == {c.id: "given" for c in notice.choices}
     assert all(d.capture.method == "signature" and d.child_ids == ("c1",) for d in current.values())
+    # Saving or printing the summary opens system dialogs: only for the worker, past the wall.
+    qtbot.mouseClick(review.pdf, LEFT)
+    assert window.stack.currentWidget() is recorder.wall
+    qtbot.mouseClick(recorder.wall.cancel, LEFT)
+    assert window.stack.currentWidget() is review and window.presenting
     # Finishing while presenting goes through the wall; the PIN opens it.
     qtbot.mouseClick(review.finish, LEFT)
     assert window.stack.currentWidget() is recorder.wall and window.presenting
