@@ -251,3 +251,13 @@ def test_measure_takes_the_figure_a_started_program_reports(tmp_path: Path) -> N
         measure.timed([sys.executable, "-c", "raise SystemExit(3)"], {}, tmp_path, runs=1)
     assert measure.unpacked_bytes(ROOT / "packaging" / "icons") == sum(
         p.stat().st_size for p in (ROOT / "packaging" / "icons").iterdir())
+
+
+def test_the_linux_menu_entry_starts_the_bundle() -> None:
+    lines = (ROOT / "packaging" / "linux" / "familyprivacy.desktop").read_text("utf-8").splitlines()
+    assert lines[0] == "[Desktop Entry]"
+    entry = dict(line.split("=", 1) for line in lines[1:] if "=" in line)
+    assert entry["Type"] == "Application" and entry["Terminal"] == "false"
+    assert entry["Exec"].endswith("/familyprivacy") and entry["Icon"] == "familyprivacy"
+    # The app names itself "familyprivacy" (setDesktopFileName), so the window finds this entry.
+    assert entry["StartupWMClass"] == "familyprivacy"
