@@ -23,7 +23,7 @@ run: install
 	$(VENV)/bin/familyprivacy
 
 lint: install
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench packaging
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

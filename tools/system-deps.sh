@@ -4,7 +4,9 @@
 # with Debian's apt when they are missing and we are allowed to. Elsewhere
 # (Windows, macOS, a non-root Linux user) it only says what it would need.
 set -e
-PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig postgresql"
+PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig postgresql
+  libxcb-icccm4 libxcb-keysyms1 icu-devtools"
+# libxcb-*: Qt on an X11 screen (and in the bundle); icu-devtools: the bundle trims ICU data
 # postgresql: the consent inbox's tests start a throwaway cluster of their own (initdb, pg_ctl)
 command -v dpkg-query >/dev/null 2>&1 || exit 0
 missing=""

@@ -17,8 +17,15 @@ def qm_for(code: str) -> Path | None:
     base = code.split("-")[0].split("_")[0]
     if base == "en":
         return None
-    path = qt_translations_dir() / f"qtbase_{base}.qm"
-    return path if path.is_file() else None
+    # Qt ships Portuguese only as Brazilian Portuguese: its button words are the same.
+    for name in (base, *_REGIONAL.get(base, ())):
+        path = qt_translations_dir() / f"qtbase_{name}.qm"
+        if path.is_file():
+            return path
+    return None
+
+
+_REGIONAL = {"pt": ("pt_BR", "pt_PT")}
 
 
 class QtTranslations:
