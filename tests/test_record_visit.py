@@ -235,3 +235,18 @@ def test_idle_lock_over_the_leave_wall_keeps_the_family_screen(qtbot: QtBot,
     qtbot.keyClicks(recorder.wall.secret, PASSPHRASE)
     qtbot.keyClick(recorder.wall.secret, Qt.Key.Key_Return)
     assert window.presenting and window.stack.currentWidget() is recorder.flow
+
+
+def test_language_switch_during_the_choices_redraws_them(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    recorder.start_choices()
+    english_title = recorder.flow.title.text()
+    window.set_language("en-XA")  # the long pseudo-language: every string visibly changes
+    assert recorder.flow.title.text() != english_title and english_title.split()[0] in (
+        recorder.flow.english_text.text())
+    assert recorder.flow.buttons["given"].text() != "Yes"
+    assert recorder.flow.english_box.isVisible()

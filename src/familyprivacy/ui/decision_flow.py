@@ -221,7 +221,8 @@ class DecisionFlow(QWidget):
         self._show_english(choice)
         first = self.explained if info else self.buttons["given"]
         self.setFocusProxy(first)
-        first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.isVisible():  # a language switch elsewhere must not pull the focus here
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_english(self, choice: ChoiceView) -> None:
         english = None
