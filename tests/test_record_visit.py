@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -250,3 +250,18 @@ def test_language_switch_during_the_choices_redraws_them(qtbot: QtBot, locked_wi
         recorder.flow.english_text.text())
     assert recorder.flow.buttons["given"].text() != "Yes"
     assert recorder.flow.english_box.isVisible()
+
+
+def test_right_to_left_mirrors_the_choices(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
+    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    recorder.start_choices()
+    flow = recorder.flow
+    qtbot.waitUntil(lambda: flow.buttons["given"].x() < flow.buttons["refused"].x())
+    assert flow.back.mapTo(window, QPoint(0, 0)).x() < flow.buttons["given"].mapTo(window, QPoint(0, 0)).x()
+    window.set_language("ar-XB")
+    qtbot.waitUntil(lambda: flow.buttons["given"].x() > flow.buttons["refused"].x())  # Yes reads first
+    assert flow.back.mapTo(window, QPoint(0, 0)).x() > flow.buttons["given"].mapTo(window, QPoint(0, 0)).x()
