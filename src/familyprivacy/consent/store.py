@@ -14,6 +14,7 @@ Typical use by the recording screens::
     event_id = store.record_decision(decision)              # decision.replaces names the earlier one
     store.current_decisions(visit_id)                       # {choice_id: Decision}, derived from events
     store.find_by_case_reference("CH-12345")                # decrypts and matches in memory
+    store.set_secret("inbox-device-token", token)          # encrypted; store.secret(name) reads it
     store.lock()
 
 ``find_by_case_reference`` decrypts the visit bodies and compares in memory,
@@ -47,6 +48,7 @@ from familyprivacy.consent.model import Decision, ModelError, Visit, new_id, utc
 from familyprivacy.consent.outbox import OutboxMixin
 
 _Record = TypeVar("_Record", Visit, Decision)
+_SEALED_PREFIX = "secret:"  # meta rows of ``set_secret``; the rest of meta is the store's own
 
 
 class Store(OutboxMixin):
@@ -198,6 +200,41 @@ class Store(OutboxMixin):
         with self._transaction():
             self._conn.executemany("UPDATE meta SET value = ? WHERE name = ?",
                                    [(params.to_json().encode(), "kdf"), (wrapped, "wrapped_key")])
+
+    # --- secrets ----------------------------------------------------------------------------------
+
+    def set_secret(self, name: str, value: str) -> None:
+        """Keep a small secret of this store's (the inbox's device token) encrypted beside its records.
+
+        A secret belongs to one worker's store, as its device key does, and is as safe as the records:
+        AES-GCM under the data key, a fresh nonce per write, bound to this store and this name.
+        Needs the store unlocked (``StoreLocked`` otherwise); replaces any earlier value.
+        """
+        data_key, _ = self._keys()
+        blob = crypto.encrypt(data_key, value.encode("utf-8"), self._secret_ad(name))
+        with self._transaction():
+            self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                               (_SEALED_PREFIX + name, blob))
+
+    def secret(self, name: str) -> str | None:
+        """The secret saved under ``name``, or None if there is none. Needs the store unlocked."""
+        data_key, _ = self._keys()
+        where = self._secret_ad(name)
+        with self._mutex:
+            row = self._conn.execute("SELECT value FROM meta WHERE name = ?",
+                                     (_SEALED_PREFIX + name,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return crypto.decrypt(data_key, bytes(row[0]), where).decode("utf-8")
+        except (InvalidTag, UnicodeDecodeError):
+            raise StoreCorrupt(f"{self.path}: a saved secret cannot be decrypted (altered, moved, or "
+                               "made with another store's key)") from None
+
+    def _secret_ad(self, name: str) -> bytes:
+        if not (0 < len(name) <= 100 and name.isascii() and name.isprintable()):
+            raise StoreError("a secret's name must be short printable ASCII text")
+        return f"secret:{name}|store:{self.store_id}".encode()
 
     # --- writing ----------------------------------------------------------------------------------
 
