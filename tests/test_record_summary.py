@@ -143,3 +143,42 @@ def test_save_dialog_refuses_the_apps_folder_and_asks_again(
     assert not (paths.data_dir() / "summary.pdf").exists()
     monkeypatch.setattr(summary_pdf.QFileDialog, "getSaveFileName", lambda *_args: ("", ""))
     assert summary_pdf.save_with_dialog(result, "en", None) is None  # cancelled
+
+
+def test_printing_goes_through_the_print_dialog(qtbot: QtBot, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtWidgets import QDialog
+
+    from familyprivacy.ui import summary_pdf
+
+    _view, result = build("en")
+    target = {"file": str(tmp_path / "printed.pdf"), "answer": QDialog.DialogCode.Accepted}
+
+    class FakeDialog:
+        """The system's dialog, answered as a worker would: 'print to file', or cancel."""
+
+        def __init__(self, printer: QPrinter, _parent: object) -> None:
+            self.printer = printer
+
+        def setWindowTitle(self, _title: str) -> None:
+            pass
+
+        def exec(self) -> QDialog.DialogCode:
+            self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            self.printer.setOutputFileName(target["file"])
+            return target["answer"]
+
+    monkeypatch.setattr(summary_pdf, "QPrintDialog", FakeDialog)
+    assert summary_pdf.print_with_dialog(result, "en", None)
+    assert "Your choices" in " ".join(pdf_text(tmp_path / "printed.pdf").split())
+    target["answer"] = QDialog.DialogCode.Rejected
+    target["file"] = str(tmp_path / "cancelled.pdf")
+    assert not summary_pdf.print_with_dialog(result, "en", None)
+    assert not (tmp_path / "cancelled.pdf").exists()
+    warnings: list[str] = []
+    monkeypatch.setattr(summary_pdf.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    target["answer"] = QDialog.DialogCode.Accepted
+    target["file"] = str(paths.data_dir() / "printed.pdf")
+    assert not summary_pdf.print_with_dialog(result, "en", None)
+    assert warnings and not (paths.data_dir() / "printed.pdf").exists()
