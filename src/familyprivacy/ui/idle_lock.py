@@ -35,6 +35,7 @@ class IdleLock(QObject):
         self.is_presenting: Callable[[], bool] = lambda: self.presenting  # the window says, when it has one
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may run 5% (15 s) late
         self.timer.timeout.connect(self._fire)
         self.set_minutes(minutes)
         app.installEventFilter(self)
