@@ -68,7 +68,7 @@ def run(backend: str, url: str, work: Path, events: int, batch: int) -> tuple[fl
         other = FakeOutbox()
         server.enrol(other)  # a device row for the direct rows to belong to
         rows = direct_rows(outbox, other.device_id)
-        settings = SyncSettings(server.url, token, batch_size=batch)
+        settings = SyncSettings(server.url, batch_size=batch)
         key = load_public_key(outbox.device_public_key())
         started = time.perf_counter()
         for env in outbox.events:

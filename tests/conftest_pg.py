@@ -164,13 +164,15 @@ class InboxServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def enrol(self, outbox: FakeOutbox) -> str:
-        """Enrol through the HTTP API with a fresh code, as a laptop would."""
+        """Enrol through the HTTP API with a fresh code, as a laptop would; the outbox keeps the token."""
         from familyprivacy.server import admin
         from familyprivacy.sync.client import InboxClient
 
         code = admin.add_enrolment_code(self.engine, "test laptop")
         with InboxClient(self.url) as client:
-            return client.enrol(code, outbox.device_id, outbox.device_public_key())
+            token = client.enrol(code, outbox.device_id, outbox.device_public_key())
+        outbox.set_secret("inbox-device-token", token)
+        return token
 
     def count(self, device_id: str | None = None) -> int:
         return len(self.event_ids(device_id))
@@ -232,6 +234,7 @@ class FakeOutbox:
         self.confirm_log: list[list[str]] = []
         self.erase_periods: list[float] = []
         self.before_confirm: Callable[[list[str]], None] | None = None
+        self.secrets: dict[str, str] = {}  # the store keeps these encrypted; in memory here
         self._lock = threading.Lock()
 
     def append(self, kind: str, body: dict[str, Any], notice_id: str = "stockton/childrens-social-care",
@@ -254,6 +257,12 @@ class FakeOutbox:
 
     def device_public_key(self) -> bytes:
         return public_key_bytes(self.key)
+
+    def secret(self, name: str) -> str | None:
+        return self.secrets.get(name)
+
+    def set_secret(self, name: str, value: str) -> None:
+        self.secrets[name] = value
 
     def outbox_pending(self, limit: int) -> list[Envelope]:
         with self._lock:

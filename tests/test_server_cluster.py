@@ -63,7 +63,7 @@ def test_batches_alternate_between_servers_and_land_once(pair: tuple[InboxServer
             laptop.add_visits(5, decisions_per_visit=3)
             token = a.enrol(laptop)
             with InboxClient(a.url, token, transport=balancer) as client:
-                sync_once(laptop, client, SyncSettings(a.url, token, batch_size=2))
+                sync_once(laptop, client, SyncSettings(a.url, batch_size=2))
         except BaseException as exc:  # reported below
             errors.append(exc)
 

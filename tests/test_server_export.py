@@ -56,7 +56,7 @@ def inbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                       STOCKTON if visit == "va" else ESSEX, stamp)
     token = server.enrol(laptop)
     with InboxClient(server.url, token) as client:
-        sync_once(laptop, client, SyncSettings(server.url, token))
+        sync_once(laptop, client, SyncSettings(server.url))
     assert server.count(laptop.device_id) == 9
     return server, laptop, admin.add_team_token(server.engine, "Business support")
 

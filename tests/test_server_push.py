@@ -177,7 +177,7 @@ def test_twenty_devices_pushing_at_once_store_every_event_once(server: InboxServ
         try:
             barrier.wait()
             with InboxClient(server.url, token) as client:
-                sync_once(laptop, client, SyncSettings(server.url, token, batch_size=7))
+                sync_once(laptop, client, SyncSettings(server.url, batch_size=7))
         except BaseException as exc:  # reported below
             errors.append(exc)
 

@@ -114,7 +114,7 @@ def test_cut_connections_before_and_after_commit(backend: str, request: pytest.F
     outbox.add_visits(10, decisions_per_visit=4)  # 50 events, 5 batches of 10
     token = server.enrol(outbox)
     early = _guard_confirmations(outbox, server)
-    settings = SyncSettings(server.url, token, batch_size=10)
+    settings = SyncSettings(server.url, batch_size=10)
 
     plan = ["drop_reply", "pass", "cut_request", "pass", "drop_reply", "drop_reply", "cut_request"]
     proxy = CuttingProxy(server.port, plan)
@@ -151,7 +151,7 @@ def test_server_killed_mid_batch_many_times(backend: str, request: pytest.Fixtur
     outbox.add_visits(60, decisions_per_visit=4)  # 300 events
     token = server.enrol(outbox)
     early = _guard_confirmations(outbox, server)
-    settings = SyncSettings(server.url, token, batch_size=10)
+    settings = SyncSettings(server.url, batch_size=10)
     finished = threading.Event()
     problems: list[str] = []
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import threading
 import time
@@ -17,8 +19,9 @@ from familyprivacy.consent.store import Store
 from familyprivacy.server import admin
 from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.client import InboxClient, SyncProblem
-from familyprivacy.sync.enrolment import enrol
-from familyprivacy.sync.runner import BackgroundSync, backoff_delay, status_after, sync_once
+from familyprivacy.sync.enrolment import enrol, is_enrolled
+from familyprivacy.sync.outbox import DEVICE_TOKEN
+from familyprivacy.sync.runner import BackgroundSync, backoff_delay, open_client, status_after, sync_once
 from familyprivacy.sync.settings import SettingsError, SyncSettings
 from familyprivacy.sync.status import SyncState, SyncStatus
 from tests.conftest_pg import FakeOutbox, InboxServer, free_port, start_server
@@ -32,13 +35,13 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def _laptop(server: InboxServer, visits: int = 2) -> tuple[FakeOutbox, SyncSettings]:
     outbox = FakeOutbox()
     outbox.add_visits(visits)
-    return outbox, SyncSettings(server.url, server.enrol(outbox), batch_size=3)
+    server.enrol(outbox)  # the token is kept by the outbox, as the store keeps it
+    return outbox, SyncSettings(server.url, batch_size=3)
 
 
 def test_sync_confirms_then_erases_at_once_by_default(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=3)
-    with InboxClient(server.url, settings.device_token) as client:
-        report = sync_once(outbox, client, settings)
+    report = sync_once(outbox, None, settings)  # opens its client with the outbox's own token
     assert (report.confirmed, report.problems, report.erased) == (9, 0, 9)
     assert outbox.erase_periods == [0]
     assert all(e.body is None for e in outbox.events)
@@ -55,7 +58,7 @@ def test_the_councils_period_comes_from_the_inbox(request: pytest.FixtureRequest
     settings = enrol(council.url, admin.add_enrolment_code(council.engine), laptop)
     assert settings.erase_after_seconds == week  # told at enrolment, saved with the token
     laptop.add_visits(2)
-    with InboxClient(council.url, settings.device_token) as client:
+    with open_client(laptop, settings) as client:
         report = sync_once(laptop, client, settings.with_changes(erase_after_seconds=0))
     assert report.erase_after_seconds == week and report.erased == 0
     assert laptop.erase_periods == [week]  # the inbox's word beats a stale local setting
@@ -77,8 +80,9 @@ def test_the_councils_period_comes_from_the_inbox(request: pytest.FixtureRequest
 
 def test_without_word_from_the_inbox_the_settings_period_is_used(server: InboxServer) -> None:
     idle = FakeOutbox()  # nothing to send, so nothing heard from the inbox this run
-    settings = SyncSettings(server.url, server.enrol(idle), erase_after_seconds=3600)
-    with InboxClient(server.url, settings.device_token) as client:
+    server.enrol(idle)
+    settings = SyncSettings(server.url, erase_after_seconds=3600)
+    with open_client(idle, settings) as client:
         assert sync_once(idle, client, settings).erase_after_seconds == 3600
     assert idle.erase_periods == [3600]
 
@@ -86,14 +90,14 @@ def test_without_word_from_the_inbox_the_settings_period_is_used(server: InboxSe
 def test_an_oversized_batch_is_split_until_the_inbox_takes_it(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=4)
     settings = settings.with_changes(batch_size=10)  # the server takes at most 4
-    with InboxClient(server.url, settings.device_token) as client:
+    with open_client(outbox, settings) as client:
         report = sync_once(outbox, client, settings)
     assert report.confirmed == 12 and server.count(outbox.device_id) == 12
 
 
 def test_a_refused_event_is_a_problem_and_nothing_after_it_is_confirmed(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=1)
-    with InboxClient(server.url, settings.device_token) as client:
+    with open_client(outbox, settings) as client:
         sync_once(outbox, client, settings)
         # a second laptop wrongly reuses this device's key and id: its events cannot link
         rogue = FakeOutbox()
@@ -109,7 +113,7 @@ def test_a_refused_event_is_a_problem_and_nothing_after_it_is_confirmed(server: 
 
 def test_changed_content_under_a_known_id_is_a_problem(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=1)
-    with InboxClient(server.url, settings.device_token) as client:
+    with open_client(outbox, settings) as client:
         sync_once(outbox, client, settings)
         altered = FakeOutbox()
         altered.device_id, altered.key = outbox.device_id, outbox.key
@@ -124,7 +128,7 @@ def test_changed_content_under_a_known_id_is_a_problem(server: InboxServer) -> N
 def test_revoked_laptop_is_told_plainly(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=1)
     admin.revoke_device(server.engine, outbox.device_id)
-    with InboxClient(server.url, settings.device_token) as client, pytest.raises(SyncProblem) as caught:
+    with open_client(outbox, settings) as client, pytest.raises(SyncProblem) as caught:
         sync_once(outbox, client, settings)
     assert caught.value.status == 403 and not caught.value.retry
     assert "switched off sync" in caught.value.message
@@ -158,7 +162,7 @@ def test_background_sync_waits_then_sync_now_confirms(server: InboxServer) -> No
             return next(s for s in seen if s.state is state)
 
     sync = BackgroundSync(lambda: outbox, settings, listen, base_delay=120, idle_interval=120,
-                          client_factory=lambda s: InboxClient(target["url"], s.device_token, timeout=5))
+                          client_factory=lambda s, token: InboxClient(target["url"], token, timeout=5))
     sync.start()
     try:
         waiting = wait_for(SyncState.WAITING)
@@ -188,7 +192,8 @@ class LockedOutbox(FakeOutbox):
 
 def test_a_locked_store_means_waiting_not_a_dead_thread(server: InboxServer) -> None:
     outbox = LockedOutbox()
-    settings = SyncSettings(server.url, server.enrol(outbox))
+    server.enrol(outbox)
+    settings = SyncSettings(server.url)
     sync = BackgroundSync(lambda: outbox, settings, base_delay=0.05, max_delay=0.1)
     sync.start()
     try:
@@ -236,8 +241,7 @@ def _real_store(path: Path) -> Store:
 def test_the_real_store_syncs_and_erases_after_confirmation(server: InboxServer, tmp_path: Path) -> None:
     store = _real_store(tmp_path / "records.db")
     settings = enrol(server.url, admin.add_enrolment_code(server.engine), store)
-    with InboxClient(server.url, settings.device_token) as client:
-        report = sync_once(store, client, settings)
+    report = sync_once(store, None, settings)
     assert report.confirmed == 3 and report.problems == 0 and report.erased == 3
     assert store.outbox_status()["confirmed"] == 3
     assert server.count(store.device_id) == 3
@@ -264,16 +268,79 @@ def test_the_real_store_drains_from_the_background_thread(server: InboxServer, t
 
 
 def test_enrolment_saves_the_settings_and_a_bad_code_saves_nothing(server: InboxServer) -> None:
-
     laptop = FakeOutbox()
     with pytest.raises(SyncProblem, match="not right"):
         enrol(server.url, "wrong-code", laptop)
-    assert not sync_settings.load().enrolled
+    assert not sync_settings.settings_path().exists() and laptop.secrets == {}
     with pytest.raises(SettingsError, match="https"):
         enrol("http://inbox.council.example", "x", laptop)
     saved = enrol(server.url + "/", " " + admin.add_enrolment_code(server.engine) + "\n", laptop)
-    assert saved.enrolled and saved.server_url == server.url
+    assert saved.server_url == server.url and is_enrolled(saved, laptop)
     assert sync_settings.load() == saved
     laptop.add_visits(1)
-    with InboxClient(saved.server_url, saved.device_token) as client:
-        assert sync_once(laptop, client, saved).confirmed == 3
+    assert sync_once(laptop, None, saved).confirmed == 3
+
+
+def _raw_settings() -> str:
+    return sync_settings.settings_path().read_text(encoding="utf-8")
+
+
+def test_the_token_lives_in_each_workers_store_never_in_the_settings(server: InboxServer, tmp_path: Path
+                                                                     ) -> None:
+    first = _real_store(tmp_path / "workers" / "sam" / "records.db")
+    second = _real_store(tmp_path / "workers" / "jo" / "records.db")  # same laptop, same sync.json
+    saved = enrol(server.url, admin.add_enrolment_code(server.engine), first)
+    token = first.secret(DEVICE_TOKEN)
+    assert token and is_enrolled(saved, first)
+    raw = _raw_settings()
+    assert token not in raw and "token" not in raw
+    assert set(json.loads(raw)) == {"version", "server_url", "erase_after_seconds", "batch_size"}
+    for name in os.listdir(first.path.parent):  # nor in the store's own files, in clear
+        assert token.encode() not in (first.path.parent / name).read_bytes(), name
+
+    # the second worker's store is its own device: not enrolled, and sync says so and sends nothing
+    assert not is_enrolled(saved, second) and second.secret(DEVICE_TOKEN) is None
+    with pytest.raises(SyncProblem, match="not set up") as caught:
+        sync_once(second, None, saved)
+    assert not caught.value.retry and second.outbox_status()["confirmed"] == 0
+    sync = BackgroundSync(lambda: second, saved, idle_interval=60)
+    sync.start()
+    try:
+        deadline = time.monotonic() + 10
+        while sync.status.state is not SyncState.PROBLEM and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        sync.stop()
+    assert sync.status.reason_text() == "This laptop is not set up for sync yet."
+    assert server.count(second.device_id) == 0
+
+    # until it enrols itself, with its own code; then each store syncs under its own token
+    again = enrol(server.url, admin.add_enrolment_code(server.engine), second)
+    other = second.secret(DEVICE_TOKEN)
+    assert other and other != token and is_enrolled(again, second) and is_enrolled(again, first)
+    assert token not in _raw_settings() and other not in _raw_settings()
+    assert sync_once(second, None, again).confirmed == 3
+    assert sync_once(first, None, again).confirmed == 3
+    assert server.count(second.device_id) == 3 and server.count(first.device_id) == 3
+
+    # the token outlives locking and reopening, and a locked store cannot give it away
+    first.close()
+    reopened = Store.open(first.path)
+    with pytest.raises(StoreLocked):
+        is_enrolled(again, reopened)
+    reopened.unlock("correct horse")
+    assert reopened.secret(DEVICE_TOKEN) == token
+    reopened.close()
+    second.close()
+
+
+def test_a_locked_store_cannot_enrol_and_the_code_is_not_spent(server: InboxServer, tmp_path: Path) -> None:
+    store = _real_store(tmp_path / "records.db")
+    store.lock()
+    code = admin.add_enrolment_code(server.engine)
+    with pytest.raises(StoreLocked):
+        enrol(server.url, code, store)
+    assert not sync_settings.settings_path().exists()
+    store.unlock("correct horse")
+    assert is_enrolled(enrol(server.url, code, store), store)  # the same code still works
+    store.close()

@@ -3,6 +3,10 @@
 Nothing is marked confirmed before the inbox has answered "stored" or "already
 had it" for that very event, so a batch cut at any point is simply sent again;
 the inbox keeps exactly one copy.
+
+The device token is read from the store (``Outbox.secret``) only when a client
+is opened, so it never sits in the settings and a store enrolled meanwhile is
+picked up at the next attempt.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ from datetime import UTC, datetime, timedelta
 from familyprivacy.consent.errors import StoreLocked
 from familyprivacy.i18n import N_
 from familyprivacy.sync.client import InboxClient, SyncProblem
-from familyprivacy.sync.outbox import Outbox
+from familyprivacy.sync.outbox import DEVICE_TOKEN, Outbox
 from familyprivacy.sync.settings import SyncSettings
 from familyprivacy.sync.status import SyncState, SyncStatus
 
 log = logging.getLogger("familyprivacy.sync")
 StatusListener = Callable[[SyncStatus], None]
+ClientFactory = Callable[[SyncSettings, str], InboxClient]  # (settings, this store's device token)
+NOT_SET_UP = N_("This laptop is not set up for sync yet.")
 
 
 @dataclass
@@ -38,12 +44,24 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def sync_once(outbox: Outbox, client: InboxClient, settings: SyncSettings,
+def open_client(outbox: Outbox, settings: SyncSettings, timeout: float = 60.0) -> InboxClient:
+    """A client that speaks for this store, with the token the store holds; ``SyncProblem`` if none."""
+    token = outbox.secret(DEVICE_TOKEN) if settings.server_url else None
+    if not token:
+        raise SyncProblem(NOT_SET_UP, retry=False)
+    return InboxClient(settings.server_url, token, timeout=timeout)
+
+
+def sync_once(outbox: Outbox, client: InboxClient | None, settings: SyncSettings,
               on_status: StatusListener | None = None) -> RunReport:
     """Push every pending event, batch by batch, then erase what the council set to erase.
 
+    With ``client`` None, opens one with the store's own token (``open_client``) and closes it after.
     Raises ``SyncProblem`` when the exchange fails; what was confirmed before stays confirmed.
     """
+    if client is None:
+        with open_client(outbox, settings) as own:
+            return sync_once(outbox, own, settings, on_status)
     report = RunReport()
     batch_size = settings.batch_size
     seen: set[str] = set()
@@ -108,7 +126,7 @@ class BackgroundSync:
                  on_status: StatusListener | None = None, *, base_delay: float = 5.0,
                  max_delay: float = 900.0, idle_interval: float = 300.0,
                  rng: random.Random | None = None,
-                 client_factory: Callable[[SyncSettings], InboxClient] | None = None,
+                 client_factory: ClientFactory | None = None,
                  on_settings: Callable[[SyncSettings], None] | None = None) -> None:
         self._outbox_factory = outbox_factory
         self._settings = settings
@@ -116,8 +134,8 @@ class BackgroundSync:
         self._on_settings = on_settings  # told when the council's erasure period changes, to save it
         self._base, self._cap, self._idle = base_delay, max_delay, idle_interval
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not secrecy
-        self._client_factory = client_factory or (
-            lambda s: InboxClient(s.server_url, s.device_token))
+        self._client_factory: ClientFactory = client_factory or (
+            lambda s, token: InboxClient(s.server_url, token))
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -166,11 +184,11 @@ class BackgroundSync:
             delay = self._idle
             try:
                 outbox = outbox or self._outbox_factory()
-                if not self._settings.enrolled:
-                    self._publish(SyncStatus(SyncState.PROBLEM, N_("This laptop is not set up for sync yet."),
-                                             _counts(outbox), updated=_now()))
+                token = outbox.secret(DEVICE_TOKEN) if self._settings.server_url else None  # StoreLocked
+                if not token:
+                    self._publish(SyncStatus(SyncState.PROBLEM, NOT_SET_UP, _counts(outbox), updated=_now()))
                 else:
-                    with self._client_factory(self._settings) as client:
+                    with self._client_factory(self._settings, token) as client:
                         report = sync_once(outbox, client, self._settings, self._publish)
                     attempt = 0
                     self._adopt_period(report.erase_after_seconds)

@@ -1,7 +1,13 @@
-"""The laptop's sync settings: the inbox address, the device token and the erasure period.
+"""The laptop's sync settings: the inbox address, the council's erasure period and the batch size.
 
 Kept as JSON in the data folder, written atomically. A broken file gives an
 error naming the file and the field, and is never silently replaced.
+
+No secret lives here: the device token the inbox issues is kept encrypted in
+each worker's store (``Outbox.secret``), since each store is its own device to
+the inbox and a lost laptop must reveal nothing. A file that still holds a
+token (written by an earlier version) is refused, its token left alone, with
+a message that says to enrol again.
 """
 
 from __future__ import annotations
@@ -27,13 +33,8 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class SyncSettings:
     server_url: str = ""
-    device_token: str = ""
     erase_after_seconds: int = 0  # council-set; 0 = erase a visit's content as soon as it is confirmed
     batch_size: int = 200
-
-    @property
-    def enrolled(self) -> bool:
-        return bool(self.server_url and self.device_token)
 
     def with_changes(self, **changes: Any) -> SyncSettings:
         updated = replace(self, **changes)
@@ -43,8 +44,6 @@ class SyncSettings:
     def validate(self, where: str) -> None:
         if self.server_url:
             check_url(self.server_url, where)
-        if not isinstance(self.device_token, str) or len(self.device_token) > 200:
-            raise SettingsError(f"{where}: device_token must be text")
         for name, low, high in (("erase_after_seconds", 0, 10 * 365 * 86400), ("batch_size", 1, 1000)):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
@@ -85,6 +84,9 @@ def load(path: Path | None = None) -> SyncSettings:
         raise SettingsError(f"{path}: must hold a JSON object")
     if data.get("version") != VERSION:
         raise SettingsError(f"{path}: unknown settings version")
+    if "device_token" in data:
+        raise SettingsError(f"{path}: holds a device token in clear, which this version keeps only in each "
+                            "worker's encrypted records; delete the file and enrol again")
     fields = set(SyncSettings.__dataclass_fields__)
     unknown = set(data) - fields - {"version"}
     if unknown:
