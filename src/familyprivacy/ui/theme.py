@@ -9,6 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 BASE_POINT_SIZE = 13.0
 PRESENTATION_FACTOR = 1.3
+# The visit's controls stop growing at this text size; the page the family reads keeps growing.
+# At 200% the controls of the topic page left the page itself two lines high at 1280x800.
+CONTROLS_MAX = 1.5
+CONTROLS = ("TopicView QPushButton", "TopicView QLabel", "TopicView QListWidget",
+            "PresentationBar QPushButton", "PresentationBar QLabel", "QMenuBar")
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,18 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         f"QListWidget, QLineEdit, QTextBrowser {{ border: 3px solid {c.rule}; border-radius: 4px; }}"
         f"QListWidget:focus, QLineEdit:focus, QTextBrowser:focus {{ border-color: {c.highlight}; }}"
         f"QLineEdit {{ padding: 0.3em; }}"
+        # A framed track, so the part not yet seen shows on the black of high contrast too.
+        f"QProgressBar {{ border: 2px solid {c.rule}; border-radius: 4px; background-color: {c.base}; }}"
+        f"QProgressBar::chunk {{ background-color: {c.highlight}; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
         f"QLabel#big {{ font-size: {round(point_size * 1.4)}pt; }}"
         f"QLabel#small {{ font-size: {round(point_size * 0.9)}pt; }}"
     )
     if families:
         sheet = f"* {{ font-family: {_families(families)}; font-size: {round(point_size, 1)}pt; }}" + sheet
+        controls = min(point_size, BASE_POINT_SIZE * CONTROLS_MAX)
+        if controls < point_size:
+            sheet += f"{', '.join(CONTROLS)} {{ font-size: {round(controls, 1)}pt; }}"
     for name, own in (native or {}).items():
         size = round(point_size * 1.55)
         sheet += f"QLabel#{name} {{ font-family: {_families(own)}; font-size: {size}pt; }}"
@@ -92,9 +103,11 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         app.setStyleSheet(sheet)
 
 
-def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int = 150,
+def page_css(high_contrast: bool, scale: float, font_family: str, line_height: int = 115,
              bold_headings: bool = True) -> str:
     """The CSS for pages shown in QTextBrowser, built from the same colours as the widgets.
+
+    ``line_height`` is a percentage of the font's own line spacing (see fonts.line_height_percent).
 
     Nastaliq headings are not set in bold: its bold strokes collide, and size alone marks them.
     """
@@ -111,6 +124,7 @@ def page_css(high_contrast: bool, scale: float, font_family: str, line_height: i
         f".note {{ background-color: {c.note}; color: {c.text}; }}\n"
         f".term {{ font-weight: bold; text-decoration: underline; }}\n"
         f".words {{ background-color: {c.note}; color: {c.text}; }}\n"
+        f".en {{ font-weight: bold; }}\n"  # English headings beside Nastaliq ones stay bold
         f".official {{ font-size: {round(size * 0.85)}pt; }}\n"
         f".small {{ font-size: {round(size * 0.75)}pt; }}\n"
         f"th {{ text-align: start; border-bottom: 1px solid {c.rule}; }}\n"

@@ -60,6 +60,17 @@ def tall(text: str) -> bool:
     return False
 
 
+def same_heading(a: str, b: str) -> bool:
+    """True when two headings read the same, so the page shows only the first of them.
+
+    A section called like its topic ("Your rights" under "Your rights") would otherwise
+    be announced twice, once as the page title and again straight beneath it.
+    """
+    def key(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).split()).rstrip(":.؛۔।").casefold()
+    return bool(key(a)) and key(a) == key(b)
+
+
 def _term_pattern(terms: list[str]) -> re.Pattern[str] | None:
     words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
     if not words:
@@ -114,9 +125,14 @@ def render_page(view: NoticeView, page: Page, mode: str, css: str,
     except KeyError:
         native = lang
     gaps = [g for g in view.gaps if g.section in page.section_ids]
+    page_title = _(page.title)
+    # Section headings that only repeat the page's title; the English column compares with the English title.
+    repeated = {s.id for s in sections if same_heading(s.title.text, page_title)}
+    repeated_en = {e.id for _s, e in pairs or () if same_heading(e.title.text, page.title)}
     template = environment().get_template("topic.html")
     return template.render(
-        view=view, page_title=_(page.title), sections=sections, mode=mode, pairs=pairs,
+        view=view, page_title=page_title, sections=sections, mode=mode, pairs=pairs,
+        repeated=repeated, repeated_en=repeated_en,
         lang=lang, rtl=languages.is_rtl(lang), css=css, native=native,
         choices=view.choices if page.topic == "your-choices" else (),
         gaps=gaps, words=terms_used(view.glossary, sections), gloss=glossing(view.glossary),
