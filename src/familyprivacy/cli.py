@@ -17,6 +17,7 @@ from familyprivacy import __version__, paths
 # Modules that add sub-commands; each has register(subparsers) -> None.
 COMMAND_MODULES = (
     "familyprivacy.consent.cli",
+    "familyprivacy.sync.cli",
     "familyprivacy.ui.cli",
 )
 
