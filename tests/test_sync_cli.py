@@ -48,7 +48,7 @@ def test_enrol_then_send_everything(tmp_path: Path, request: pytest.FixtureReque
                                     monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     server = start_server("sqlite", tmp_path, request)
-    path, events = _store_with_a_visit()
+    _path, events = _store_with_a_visit()
     worker = ("--worker", "Jo Caseworker")
 
     status, out, _ = _run(monkeypatch, capsys, PASS + "\n", "sync", "status", *worker)
