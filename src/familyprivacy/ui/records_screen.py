@@ -38,6 +38,7 @@ from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.runner import BackgroundSync
 from familyprivacy.sync.status import SyncStatus
 from familyprivacy.ui.recording import worker_for
+from familyprivacy.ui.sync_setup import SyncSetupDialog
 from familyprivacy.ui.unlock_screen import WorkerSession
 
 VISIT_STATES = {"problem": N_("Sync problem"), "waiting": N_("Waiting to sync"),
@@ -86,6 +87,8 @@ class RecordsScreen(QWidget):
         self.find_button.clicked.connect(self.refresh)
         self.sync = QPushButton()
         self.sync.clicked.connect(self.sync_now)
+        self.setup = QPushButton()
+        self.setup.clicked.connect(self.set_up_sync)
         self.sync_state = QLabel()
         self.sync_state.setWordWrap(True)
         self.close_button = QPushButton()
@@ -130,6 +133,7 @@ class RecordsScreen(QWidget):
         top.addWidget(self.heading, 1)
         top.addWidget(self.sync_state, 1)
         top.addWidget(self.sync)
+        top.addWidget(self.setup)
         top.addWidget(self.close_button)
         find = QHBoxLayout()
         find.addWidget(self.search, 1)
@@ -307,8 +311,19 @@ class RecordsScreen(QWidget):
             self.sync_state.setText(_("Sync cannot start: {reason}").format(reason=str(exc)))
             return
         store = self.session.store
-        self._sync = BackgroundSync(lambda: store, settings, on_status=self.status_arrived.emit)
+        self._sync = BackgroundSync(lambda: store, settings, on_status=self.status_arrived.emit,
+                                    on_settings=sync_settings.save)
         self._sync.start()
+
+    def set_up_sync(self) -> None:
+        """The inbox's address and this worker's enrolment, behind the worker's unlock."""
+        if self.session is None:
+            return
+        dialog = SyncSetupDialog(self.session.store, self)
+        dialog.exec()
+        if dialog.enrolled:
+            self.stop_sync()  # start again with the new address and this store's token
+            self.sync_now()
 
     def stop_sync(self) -> None:
         if self._sync is not None:
@@ -327,6 +342,8 @@ class RecordsScreen(QWidget):
         self.find_button.setText(_("Find"))
         self.find_button.setAccessibleName(_("Find visits with this case reference"))
         self.sync.setText(_("Sync now"))
+        self.setup.setText(_("Set up sync…"))
+        self.setup.setAccessibleName(_("Set the council's inbox address and enrol these records"))
         self.sync.setAccessibleName(_("Send the records to the council now"))
         self.close_button.setText(_("Close records"))
         self.close_button.setAccessibleName(_("Close the records"))
