@@ -71,7 +71,12 @@ def read_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
 
 
 def _unlocked(args: argparse.Namespace) -> Store:
-    store = Store.open(store_path(args.worker))
+    return unlocked_store(args.worker)
+
+
+def unlocked_store(worker: str | None) -> Store:
+    """The worker's store, unlocked with a passphrase read as ``read_passphrase`` says."""
+    store = Store.open(store_path(worker))
     try:
         store.unlock(read_passphrase())
     except BaseException:
@@ -161,17 +166,34 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(handler: Any) -> Any:
+def guarded(handler: Any, prog: str = "records",
+            refusals: tuple[type[Exception], ...] = ()) -> Any:
+    """Run a sub-command; a refusal is printed as it is (never with personal data) with its status."""
+    caught: tuple[type[Exception], ...] = (StoreError, CliError, *refusals)
+
     def run(args: argparse.Namespace) -> int:
         try:
             return int(handler(args))
         except WrongPassphrase as exc:
-            print(f"familyprivacy records: {exc}", file=sys.stderr)
+            print(f"familyprivacy {prog}: {exc}", file=sys.stderr)
             return 1
-        except (StoreError, CliError) as exc:
-            print(f"familyprivacy records: {exc}", file=sys.stderr)
+        except caught as exc:
+            print(f"familyprivacy {prog}: {exc}", file=sys.stderr)
             return getattr(exc, "status", 2)
     return run
+
+
+def worker_commands(parent: Any, dest: str, wrap: Any) -> Any:
+    """A group of sub-commands that each take ``--worker NAME``; returns ``add(name, handler, help)``."""
+    sub = parent.add_subparsers(dest=dest, metavar="ACTION", required=True)
+
+    def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+        parser.add_argument("--worker", metavar="NAME",
+                            help="whose records (default: the only worker on this laptop)")
+        parser.set_defaults(func=wrap(handler))
+        return parser
+    return add
 
 
 def register(subparsers: Any) -> None:
@@ -180,14 +202,7 @@ def register(subparsers: Any) -> None:
         "records", help="the encrypted records on this laptop",
         description="A worker's encrypted records. The passphrase is read without echo, or from the "
         "first line of standard input when that is not a terminal.")
-    sub = records.add_subparsers(dest="records_command", metavar="ACTION", required=True)
-
-    def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
-        parser.add_argument("--worker", metavar="NAME",
-                            help="whose records (default: the only worker on this laptop)")
-        parser.set_defaults(func=_run(handler))
-        return parser
+    add = worker_commands(records, "records_command", guarded)
 
     add("init", _init, "create an empty records store for a worker")
     add("unlock-test", _unlock_test, "check the passphrase and time the unlock")

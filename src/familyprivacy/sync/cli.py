@@ -12,8 +12,7 @@ import getpass
 import sys
 from typing import Any
 
-from familyprivacy.consent.cli import CliError, read_passphrase, store_path
-from familyprivacy.consent.errors import StoreError, WrongPassphrase
+from familyprivacy.consent.cli import CliError, guarded, unlocked_store, worker_commands
 from familyprivacy.consent.store import Store
 from familyprivacy.i18n import _
 from familyprivacy.sync import settings as sync_settings
@@ -23,13 +22,7 @@ from familyprivacy.sync.runner import sync_once
 
 
 def _open(args: argparse.Namespace) -> Store:
-    store = Store.open(store_path(args.worker))
-    try:
-        store.unlock(read_passphrase())
-    except BaseException:
-        store.close()
-        raise
-    return store
+    return unlocked_store(args.worker)
 
 
 def _read_code() -> str:
@@ -71,20 +64,19 @@ def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Refused(Exception):
+    """The inbox said no, or could not be reached: said in words (translated), exit status 1."""
+
+    status = 1
+
+
 def _run(handler: Any) -> Any:
-    def run(args: argparse.Namespace) -> int:
+    def plain(args: argparse.Namespace) -> int:
         try:
             return int(handler(args))
-        except WrongPassphrase as exc:
-            print(f"familyprivacy sync: {exc}", file=sys.stderr)
-            return 1
         except SyncProblem as exc:
-            print(f"familyprivacy sync: {_(exc.message)}", file=sys.stderr)
-            return 1
-        except (StoreError, CliError, sync_settings.SettingsError) as exc:
-            print(f"familyprivacy sync: {exc}", file=sys.stderr)
-            return 2
-    return run
+            raise _Refused(_(exc.message)) from None
+    return guarded(plain, "sync", (_Refused, sync_settings.SettingsError))
 
 
 def register(subparsers: Any) -> None:
@@ -93,14 +85,7 @@ def register(subparsers: Any) -> None:
         description="Enrol a worker's records with the council's consent inbox, send them, and see where "
         "they stand. The passphrase and the enrolment code are read without echo, or from the first and "
         "second lines of standard input when that is not a terminal.")
-    sub = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
-
-    def add(name: str, handler: Any, text: str) -> argparse.ArgumentParser:
-        parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
-        parser.add_argument("--worker", metavar="NAME",
-                            help="whose records (default: the only worker on this laptop)")
-        parser.set_defaults(func=_run(handler))
-        return parser
+    add = worker_commands(sync, "sync_command", _run)
 
     enrol_parser = add("enrol", _enrol, "register this worker's records with the inbox, with a "
                        "one-time code from the council's administrator")
