@@ -197,7 +197,8 @@ class ReviewScreen(QWidget):
         ]
         parts = ["<table cellpadding='4'>"] + [
             f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows] + ["</table>"]
-        parts.append(f"<h3>{e(_('The choices'))}</h3><ul>")
+        heading = _("The choices")
+        parts.append(f"<h3>{e(heading)}</h3><ul>")
         for choice in family.choices:
             status = answers.get(choice.id)
             shown = answer_label(choice.kind, status) if status else _("Not answered")
