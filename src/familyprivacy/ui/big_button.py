@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
@@ -19,8 +20,12 @@ class BigButton(QPushButton):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(4)
+        # The two lines stay together in the middle when a row is made taller by a neighbour
+        # (a Nastaliq or Gurmukhi name beside a Latin one).
+        layout.addStretch(1)
         layout.addWidget(self.main)
         layout.addWidget(self.sub)
+        layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -36,6 +41,13 @@ class BigButton(QPushButton):
             self.style().polish(self.main)
         self.setAccessibleName(f"{main} ({sub})" if sub else main)
         self.updateGeometry()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter chooses, as Space does (a family pressing Enter on their language expects it to work)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
 
     def sizeHint(self) -> QSize:
         layout = self.layout()

@@ -12,6 +12,9 @@ PRESENTATION_FACTOR = 1.3
 # The visit's controls stop growing at this text size; the page the family reads keeps growing.
 # At 200% the controls of the topic page left the page itself two lines high at 1280x800.
 CONTROLS_MAX = 1.5
+# Nastaliq's lines are 2.5 em against Noto Sans's 1.36, so its controls stop sooner to reach the same height.
+CONTROLS_MAX_NASTALIQ = 1.25
+NASTALIQ = "Noto Nastaliq Urdu"
 CONTROLS = ("TopicView QPushButton", "TopicView QLabel", "TopicView QListWidget",
             "PresentationBar QPushButton", "PresentationBar QLabel", "QMenuBar")
 
@@ -75,7 +78,7 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
     disabled = "#8a8780" if not high_contrast else "#9a9a9a"
     sheet = (
         f"QPushButton {{ background-color: {c.button}; color: {c.text}; border: 3px solid {c.rule}; "
-        f"border-radius: 6px; padding: 0.3em 0.9em; min-height: 1.5em; }}"
+        f"border-radius: 6px; padding: 0.2em 0.9em; min-height: 1.5em; }}"
         f"QPushButton:hover {{ border-color: {c.link}; }}"
         f"QPushButton:checked {{ background-color: {c.highlight}; color: {c.highlight_text}; }}"
         f"QPushButton:disabled {{ color: {disabled}; border-style: dashed; }}"
@@ -93,7 +96,8 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
     )
     if families:
         sheet = f"* {{ font-family: {_families(families)}; font-size: {round(point_size, 1)}pt; }}" + sheet
-        controls = min(point_size, BASE_POINT_SIZE * CONTROLS_MAX)
+        cap = CONTROLS_MAX_NASTALIQ if NASTALIQ in families[:2] else CONTROLS_MAX
+        controls = min(point_size, BASE_POINT_SIZE * cap)
         if controls < point_size:
             sheet += f"{', '.join(CONTROLS)} {{ font-size: {round(controls, 1)}pt; }}"
     for name, own in (native or {}).items():
@@ -114,12 +118,13 @@ def page_css(high_contrast: bool, scale: float, font_family: str, line_height: i
     c = colours(high_contrast)
     bold = "bold" if bold_headings else "normal"
     size = round(BASE_POINT_SIZE * 1.35 * scale)
+    # Headings scale with the text; at 1.45 times it a Nastaliq title at 200% filled the page on its own.
     return (
         f"body {{ font-family: {font_family}; font-size: {size}pt; color: {c.text}; "
         f"background-color: {c.base}; }}\n"
         f"p, li, td {{ line-height: {line_height}%; }}\n"
-        f".title {{ font-size: {round(size * 1.45)}pt; font-weight: {bold}; margin-bottom: 8px; }}\n"
-        f".section {{ font-size: {round(size * 1.2)}pt; font-weight: {bold}; margin-top: 18px; }}\n"
+        f".title {{ font-size: {round(size * 1.3)}pt; font-weight: {bold}; margin-bottom: 8px; }}\n"
+        f".section {{ font-size: {round(size * 1.15)}pt; font-weight: {bold}; margin-top: 18px; }}\n"
         f".sub {{ font-size: {round(size * 1.05)}pt; font-weight: {bold}; margin-top: 12px; }}\n"
         f".note {{ background-color: {c.note}; color: {c.text}; }}\n"
         f".term {{ font-weight: bold; text-decoration: underline; }}\n"

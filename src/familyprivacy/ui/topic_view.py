@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from itertools import pairwise
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
@@ -20,6 +22,7 @@ from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _, languages
 from familyprivacy.ui import fonts, icons, theme
 from familyprivacy.ui.safe_browser import SafeBrowser
+from familyprivacy.ui.topic_list import TopicList
 from familyprivacy.ui.topic_page import Page, pages, render_page
 from familyprivacy.visit import Visit
 
@@ -40,16 +43,11 @@ class TopicView(QWidget):
         self.high_contrast = False
         self._views: dict[str, NoticeView] = {}
 
-        self.topics = QListWidget()
+        self.topics = TopicList()
         self.topics.setIconSize(QSize(40, 40))
         self.topics.setSpacing(2)
         self.topics.setMinimumWidth(180)
         self.topics.setMaximumWidth(340)
-        # Long titles (long-word languages, bigger text) wrap instead of being cut off.
-        self.topics.setWordWrap(True)
-        self.topics.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.topics.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.topics.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.topics.currentRowChanged.connect(self._row_changed)
         self.language = QPushButton()
         self.language.clicked.connect(self.language_requested)
@@ -68,39 +66,94 @@ class TopicView(QWidget):
         self.next.clicked.connect(lambda: self.go(self.index + 1))
         self.official.toggled.connect(lambda on: self._set_mode("official" if on else "plain"))
         self.alongside.toggled.connect(lambda on: self._set_mode("alongside" if on else "plain"))
-        QShortcut(QKeySequence("Alt+Right"), self, lambda: self.go(self.index + 1))
-        QShortcut(QKeySequence("Alt+Left"), self, lambda: self.go(self.index - 1))
+        # The arrow points the way the reading goes: in a right-to-left language Next sits on the left.
+        QShortcut(QKeySequence("Alt+Right"), self, lambda: self.step(-1 if self._rtl() else 1))
+        QShortcut(QKeySequence("Alt+Left"), self, lambda: self.step(1 if self._rtl() else -1))
 
         top = QHBoxLayout()
         top.addWidget(self.progress_label)
         top.addWidget(self.progress, 1)
         top.addWidget(self.language)
-        # Two rows, so large text and long words still fit beside the topic list.
-        views = QHBoxLayout()
-        views.addStretch(1)
-        views.addWidget(self.official)
-        views.addWidget(self.alongside)
-        views.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.back)
-        buttons.addStretch(1)
-        buttons.addWidget(self.next)
+        # Back, the two views and Next share one row when they fit, so the page keeps its height;
+        # large text and long words move Back and Next to a second row (see _fit).
+        self._views_row = QHBoxLayout()
+        self._views_row.addStretch(1)
+        self._views_row.addWidget(self.official)
+        self._views_row.addWidget(self.alongside)
+        self._views_row.addStretch(1)
+        self._controls = QGridLayout()
+        self._controls.setColumnStretch(1, 1)
+        self._one_row: bool | None = None
         right = QVBoxLayout()
         right.addLayout(top)
         right.addWidget(self.browser, 1)
-        right.addLayout(views)
-        right.addLayout(buttons)
+        right.addLayout(self._controls)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 8, 16, 16)
         layout.addWidget(self.topics)
         layout.addLayout(right, 1)
         self.browser.setTabChangesFocus(True)  # Tab leaves the page instead of moving between links
-        for a, b in ((self.topics, self.browser), (self.browser, self.official),
-                     (self.official, self.alongside), (self.alongside, self.back), (self.back, self.next),
-                     (self.next, self.language)):
-            QWidget.setTabOrder(a, b)
+        self._fit(self.width())  # places the controls and sets the keyboard order
         self.setFocusProxy(self.next)
+        for button in (self.back, self.next, self.official, self.alongside, self.language):
+            button.installEventFilter(self)
         self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter presses the focused button, as Space does: outside dialogs Qt leaves Enter unused."""
+        if (isinstance(watched, QPushButton) and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and watched.isEnabled()):
+            watched.click()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- layout ----------------------------------------------------------
+    def controls_width(self) -> int:
+        """The width Back, the two views and Next need side by side."""
+        spacing = max(self._controls.horizontalSpacing(), 0)
+        shown = [w for w in (self.back, self.official, self.alongside, self.next) if not w.isHidden()]
+        return sum(w.sizeHint().width() for w in shown) + spacing * (len(shown) + 3)
+
+    def _fit(self, width: int) -> None:
+        """One row of controls when it fits beside the topic list, two when it does not."""
+        room = width - self.topics.width() - 48
+        one_row = room >= self.controls_width()
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        for w in (self.back, self.next):
+            self._controls.removeWidget(w)
+        self._controls.removeItem(self._views_row)
+        if one_row:
+            self._controls.addWidget(self.back, 0, 0)
+            self._controls.addLayout(self._views_row, 0, 1)
+            self._controls.addWidget(self.next, 0, 2)
+        else:
+            self._controls.addLayout(self._views_row, 0, 0, 1, 3)
+            self._controls.addWidget(self.back, 1, 0)
+            self._controls.addWidget(self.next, 1, 2)
+        # Keyboard order, in either arrangement: the page, its two views, then Back and Next.
+        chain: list[QWidget] = [self.topics, self.browser, self.official, self.alongside, self.back,
+                                self.next, self.language]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    def _rtl(self) -> bool:
+        return self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+    def step(self, delta: int) -> None:
+        """The next (1) or previous (-1) topic."""
+        self.go(self.index + delta)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LayoutRequest):
+            self._fit(self.width())
+        return super().event(event)
 
     # -- the visit -------------------------------------------------------
     def start(self, notice: Notice, visit: Visit) -> None:
