@@ -1,4 +1,8 @@
-"""``familyprivacy screenshot``: the main screens in English, right-to-left and long-word languages."""
+"""``familyprivacy screenshot``: the main screens in English, right-to-left and long-word languages.
+
+``--gallery`` instead shows one topic page in every translated language, so a
+reviewer can look at each script and direction the way a family would see it.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,20 @@ import argparse
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from familyprivacy.ui.main_window import MainWindow
 
 DEFAULT_OUT = Path("docs") / "screenshots"
 LANGUAGES = ("en", "ur", "en-XA", "ar-XB")
+GALLERY = "gallery"
+GALLERY_TOPIC = "your-rights"
+ALONGSIDE = ("ur", "pl")  # one right-to-left, one left-to-right
+PRESENTED = "ar"  # presentation mode, high contrast
+LARGEST = "bn"  # the largest text size, with vowel signs above and below the line
 
 
 def register(subparsers: Any) -> None:
@@ -19,6 +32,10 @@ def register(subparsers: Any) -> None:
     shot.add_argument("--out", default=str(DEFAULT_OUT), help=f"folder for the PNGs (default: {DEFAULT_OUT})")
     shot.add_argument("--notice", default="", help="notice id (default: the first installed)")
     shot.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
+    shot.add_argument("--gallery", action="store_true",
+                      help=f"instead, one topic page per translated language, into OUT/{GALLERY}")
+    shot.add_argument("--topic", default=GALLERY_TOPIC,
+                      help=f"the gallery's topic (default: {GALLERY_TOPIC})")
     shot.set_defaults(func=_cmd_screenshot)
 
 
@@ -58,7 +75,11 @@ def _shoot(args: argparse.Namespace) -> int:
     except KeyError:
         print(f"familyprivacy screenshot: no notice {args.notice!r}", file=sys.stderr)
         return 2
-    out = Path(args.out)
+    topics = [s.topic for s in notice.sections]
+    if args.gallery and args.topic not in topics:
+        print(f"familyprivacy screenshot: the notice has no topic {args.topic!r}", file=sys.stderr)
+        return 2
+    out = Path(args.out) / GALLERY if args.gallery else Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     app = application()
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))
@@ -71,12 +92,34 @@ def _shoot(args: argparse.Namespace) -> int:
         for _ in range(3):
             QApplication.processEvents()
         path = out / f"{name}.png"
-        window.grab().save(str(path))
+        # Committed pictures: full colour (the review is about colour and contrast too), at the PNG
+        # writer's strongest compression.
+        window.grab().toImage().save(str(path), quality=0)
         written.append(path)
 
-    grab("01-council-en")
     window.settings = prefs.settings
-    window.start_visit(notice.id)
+    try:
+        if args.gallery:
+            _gallery(window, notice.id, args.topic, grab)
+        else:
+            _screens(window, notice.id, grab, width, height)
+    finally:
+        if window.presenting:
+            window.request_leave_presentation()
+        window.close()
+        window.deleteLater()
+        i18n.set_language("en")
+    for path in written:
+        print(path)
+    return 0
+
+
+def _screens(window: MainWindow, notice_id: str, grab: Callable[[str], None], width: int,
+             height: int) -> None:
+    """The main screens in English, Urdu and the two pseudo-languages."""
+    window.show_council_picker()
+    grab("01-council-en")
+    window.start_visit(notice_id)
     grab("02-languages-en")
     view = window.topic_view
     for lang in LANGUAGES:
@@ -101,10 +144,39 @@ def _shoot(args: argparse.Namespace) -> int:
     window.resize(width, height)
     view.go(7)
     grab("07-presentation-high-contrast-ar-XB")
-    window.request_leave_presentation()
-    window.close()
-    window.deleteLater()
-    i18n.set_language("en")
-    for path in written:
-        print(path)
-    return 0
+
+
+def _gallery(window: MainWindow, notice_id: str, topic: str, grab: Callable[[str], None]) -> None:
+    """One topic page in every translated language, plus the views a reviewer must also see."""
+    from PySide6.QtCore import Qt
+
+    from familyprivacy.i18n import coverage
+
+    window.start_visit(notice_id)
+    grab("languages")
+    view = window.topic_view
+    langs = coverage.translated_languages()
+    for lang in langs:
+        window.choose_language(lang)
+        view.go([p.topic for p in view.pages].index(topic))
+        grab(f"{lang}-topic")
+        if lang in ALONGSIDE:
+            view.alongside.click()
+            grab(f"{lang}-alongside")
+            view.alongside.click()
+    if LARGEST in langs:
+        window.choose_language(LARGEST)
+        while window.bar.bigger.isEnabled():
+            window.bar.bigger.click()
+        grab(f"{LARGEST}-largest-text")
+        while window.bar.smaller.isEnabled():
+            window.bar.smaller.click()
+    if PRESENTED in langs:
+        window.choose_language(PRESENTED)
+        size = window.size()
+        window.bar.contrast.setChecked(True)
+        window.enter_presentation()
+        # Full screen here is the offscreen screen (800x800): show it at a laptop's size instead.
+        window.setWindowState(Qt.WindowState.WindowNoState)
+        window.resize(size)
+        grab(f"{PRESENTED}-presentation-high-contrast")
