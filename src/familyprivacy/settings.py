@@ -27,6 +27,7 @@ class Settings:
     text_scale: float = 1.0
     high_contrast: bool = False
     worker_language: str = "en"
+    mark_draft_translations: bool = False  # the council's choice: mark sections not yet reviewed
     idle_lock_minutes: float = 5.0  # the council's choice: lock the records after this long idle
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -52,7 +53,7 @@ def validate(data: object, where: str = FILE_NAME) -> Settings:
     values = {**asdict(defaults), **data}
     if not isinstance(values["council"], str) or len(values["council"]) > 64:
         raise SettingsError(f"{where}: 'council' must be a council id (text)")
-    for key in ("demo", "high_contrast"):
+    for key in ("demo", "high_contrast", "mark_draft_translations"):
         if not isinstance(values[key], bool):
             raise SettingsError(f"{where}: {key!r} must be true or false")
     scale = values["text_scale"]

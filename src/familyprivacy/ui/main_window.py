@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.notice_picker = NoticePicker()
         self.language_picker = LanguagePicker(include_pseudo=self.settings.demo)
         self.topic_view = TopicView()
+        self.topic_view.mark_drafts = self.settings.mark_draft_translations
         self.stack = QStackedWidget()
         for screen in (self.council_picker, self.notice_picker, self.language_picker, self.topic_view):
             self.stack.addWidget(screen)

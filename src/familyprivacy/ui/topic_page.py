@@ -107,7 +107,7 @@ def terms_used(glossary: tuple[GlossaryView, ...], sections: list[SectionView]) 
 
 
 def render_page(view: NoticeView, page: Page, mode: str, css: str,
-                english: NoticeView | None = None, tall_height: int = 165) -> str:
+                english: NoticeView | None = None, tall_height: int = 165, mark_drafts: bool = False) -> str:
     """The page's HTML in ``view.language``; ``english`` feeds the side-by-side mode.
 
     ``tall_height`` is the line height (%) for blocks in scripts taller than Latin.
@@ -136,5 +136,5 @@ def render_page(view: NoticeView, page: Page, mode: str, css: str,
         lang=lang, rtl=languages.is_rtl(lang), css=css, native=native,
         choices=view.choices if page.topic == "your-choices" else (),
         gaps=gaps, words=terms_used(view.glossary, sections), gloss=glossing(view.glossary),
-        direction=direction, tall=tall, tall_height=int(tall_height), _=_,
+        direction=direction, tall=tall, tall_height=int(tall_height), mark_drafts=mark_drafts, _=_,
     )

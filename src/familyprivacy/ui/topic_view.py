@@ -38,6 +38,7 @@ class TopicView(QWidget):
         self.pages: list[Page] = []
         self.index = 0
         self.mode = "plain"
+        self.mark_drafts = False  # the council's setting: mark sections whose translation is a draft
         self.visited: set[int] = set()
         self.scale = 1.0
         self.high_contrast = False
@@ -231,7 +232,8 @@ class TopicView(QWidget):
         css = theme.page_css(self.high_contrast, self.scale, fonts.css_font_family(lang),
                              bold_headings=lang != "ur")
         english = self.view("en") if self.mode == "alongside" else None
-        html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang))
+        html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang),
+                           self.mark_drafts)
         self.browser.show_page(html, languages.is_rtl(lang))
         if record:
             self.visit.record(view, page.section_ids, self.mode)
