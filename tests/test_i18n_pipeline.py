@@ -145,3 +145,17 @@ def test_pseudo_locales_keep_placeholders() -> None:
     assert len(text) > len("Content fingerprint: {fingerprint}") * 1.3
     i18n.set_language("ar-XB")
     assert i18n._("Your choices").startswith("\u202b")
+
+
+def test_cache_follows_the_po_content_not_its_clock(translations: Path) -> None:
+    import os
+
+    po = _po(translations, "pl", "familyprivacy", 'msgid "Your choices"\nmsgstr "Twoje wybory"\n')
+    i18n.set_language("pl")
+    assert i18n._("Your choices") == "Twoje wybory"
+    before = po.stat().st_mtime_ns
+    po.write_text(po.read_text("utf-8").replace("Twoje wybory", "Państwa wybory"), "utf-8")
+    os.utime(po, ns=(before, before))  # an edit that lands with the same timestamp
+    catalogs().reload()
+    i18n.set_language("pl")
+    assert i18n._("Your choices") == "Państwa wybory"

@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 
 from familyprivacy import paths
-from familyprivacy.i18n.compile import compile_po, plural_rule
+from familyprivacy.i18n.compile import compile_po, plural_rule, source_stamp, stamp_path
 from familyprivacy.i18n.pseudo import PSEUDO_LOCALES, pseudo_translate
 
 log = logging.getLogger(__name__)
@@ -93,9 +93,13 @@ class Catalogs:
             return built
         if not po.is_file():
             return None
+        # A source checkout compiles into the cache, and recompiles whenever the .po's bytes
+        # differ from those the cached catalog was built from (times alone can race an editor).
         cached = paths.cache_dir() / "catalogs" / lang / f"{domain}.mo"
-        if not cached.is_file() or cached.stat().st_mtime < po.stat().st_mtime:
-            compile_po(po, cached)
+        raw = po.read_bytes()
+        stamp = stamp_path(cached)
+        if not cached.is_file() or not stamp.is_file() or stamp.read_text("ascii") != source_stamp(raw):
+            compile_po(po, cached, lang, raw)
         return cached
 
     def _load_domain(self, lang: str, domain: str) -> Domain:

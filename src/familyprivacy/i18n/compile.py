@@ -9,6 +9,7 @@ use into the cache directory.
 from __future__ import annotations
 
 import gettext
+import hashlib
 import io
 import json
 import re
@@ -88,13 +89,22 @@ def check_plural_header(text: str, lang: str) -> None:
         raise ValueError(f"its Plural-Forms has {match.group(1)} forms; {lang} has {expected} (CLDR)")
 
 
-def compile_po(po_path: Path, mo_path: Path, lang: str | None = None) -> None:
+def source_stamp(raw: bytes) -> str:
+    """What a compiled catalog was built from: the SHA-256 of the .po bytes it read."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def stamp_path(mo_path: Path) -> Path:
+    return mo_path.with_name(mo_path.name + ".source")
+
+
+def compile_po(po_path: Path, mo_path: Path, lang: str | None = None, raw: bytes | None = None) -> None:
     """Write ``mo_path`` and ``mo_path`` + ``.status.json`` from ``po_path``.
 
     Raises on a truncated, mis-encoded or otherwise invalid catalog, or an unsafe plural rule.
     """
     lang = lang or po_path.parent.parent.name
-    raw = po_path.read_bytes()
+    raw = po_path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -110,6 +120,7 @@ def compile_po(po_path: Path, mo_path: Path, lang: str | None = None) -> None:
     tmp.replace(mo_path)
     status = mo_path.with_name(mo_path.name + ".status.json")
     status.write_text(json.dumps(status_index(catalog), ensure_ascii=False, sort_keys=True), "utf-8")
+    stamp_path(mo_path).write_text(source_stamp(raw), "ascii")
 
 
 def compile_tree(po_root: Path, out_root: Path) -> list[Path]:
