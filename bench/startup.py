@@ -39,37 +39,25 @@ def _peak_mb() -> float:
 
 
 def child_bare(t0: float) -> dict[str, float]:
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from familyprivacy.ui.first_paint import run_until_first_paint
+
     QApplication([])
-    loop = QEventLoop()
     painted: list[float] = []
-
-    class Watch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not painted:
-                painted.append(time.time() - t0)
-                painted.append(_cpu_s())
-                loop.quit()
-            return False
-
     window = QWidget()
-    watch = Watch()
-    window.installEventFilter(watch)
     window.resize(1200, 800)
-    window.show()
-    loop.exec()
+    run_until_first_paint(window, window.show, lambda: painted.extend((time.time() - t0, _cpu_s())))
     return {"start_s": painted[0], "start_cpu_s": painted[1], "peak_mb": _peak_mb()}
 
 
 def child_app(t0: float, switches: int) -> dict[str, float]:
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
     from PySide6.QtWidgets import QApplication
 
     from familyprivacy import settings
     from familyprivacy.content.loader import load_all
     from familyprivacy.ui.app import application, build_window
+    from familyprivacy.ui.first_paint import run_until_first_paint
 
     app = application()
     loaded = load_all()
@@ -79,22 +67,9 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
     window.resize(1200, 800)
     window.show()
     window.start_visit(notice.id)
-    loop = QEventLoop()
     painted: list[float] = []
-
-    class Watch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not painted:
-                painted.append(time.time() - t0)
-                painted.append(_cpu_s())
-                loop.quit()
-            return False
-
-    watch = Watch()
-    window.topic_view.browser.viewport().installEventFilter(watch)
-    window.choose_language("en")
-    loop.exec()
-    window.topic_view.browser.viewport().removeEventFilter(watch)
+    run_until_first_paint(window.topic_view.browser.viewport(), lambda: window.choose_language("en"),
+                          lambda: painted.extend((time.time() - t0, _cpu_s())))
     if window.topic_view.browser.toPlainText().count("\n") < 3:
         raise RuntimeError("the topic page is empty")
     times = []

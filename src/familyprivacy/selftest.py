@@ -338,11 +338,10 @@ def measure_startup() -> int:
     _application()
     with tempfile.TemporaryDirectory(prefix="familyprivacy-start-") as data:
         os.environ["FAMILYPRIVACY_DATA_DIR"] = data
-        from PySide6.QtCore import QEvent, QEventLoop, QObject
-
         from familyprivacy import settings
         from familyprivacy.content.loader import load_all
         from familyprivacy.ui.app import application, build_window
+        from familyprivacy.ui.first_paint import run_until_first_paint
 
         app = application()
         loaded = load_all()
@@ -351,20 +350,9 @@ def measure_startup() -> int:
         window.resize(1200, 800)
         window.show()
         window.start_visit(notice.id)
-        loop, painted = QEventLoop(), list[float]()
-
-        class Watch(QObject):
-            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-                if event.type() == QEvent.Type.Paint and not painted:
-                    painted.append(time.time() - t0)
-                    loop.quit()
-                return False
-
-        watch = Watch()
-        window.topic_view.browser.viewport().installEventFilter(watch)
-        window.choose_language("en")
-        loop.exec()
-        window.topic_view.browser.viewport().removeEventFilter(watch)
+        painted: list[float] = []
+        run_until_first_paint(window.topic_view.browser.viewport(), lambda: window.choose_language("en"),
+                              lambda: painted.append(time.time() - t0))
         shown = window.topic_view.browser.toPlainText().count("\n")
         window.close()
     print(json.dumps({"first_topic_s": painted[0], "lines_shown": shown}))

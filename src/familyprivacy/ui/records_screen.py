@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -35,11 +36,12 @@ from familyprivacy.consent.errors import StoreError
 from familyprivacy.consent.model import MAX_TEXT, Capture, Decision, ModelError, Visit
 from familyprivacy.i18n import N_, _
 from familyprivacy.sync import settings as sync_settings
-from familyprivacy.sync.runner import BackgroundSync
 from familyprivacy.sync.status import SyncStatus
 from familyprivacy.ui.recording import worker_for
-from familyprivacy.ui.sync_setup import SyncSetupDialog
 from familyprivacy.ui.unlock_screen import WorkerSession
+
+if TYPE_CHECKING:
+    from familyprivacy.sync.runner import BackgroundSync
 
 VISIT_STATES = {"problem": N_("Sync problem"), "waiting": N_("Waiting to sync"),
                 "confirmed": N_("Confirmed by the council")}
@@ -310,6 +312,8 @@ class RecordsScreen(QWidget):
         except sync_settings.SettingsError as exc:
             self.sync_state.setText(_("Sync cannot start: {reason}").format(reason=str(exc)))
             return
+        from familyprivacy.sync.runner import BackgroundSync  # the HTTP client loads on first sync
+
         store = self.session.store
         self._sync = BackgroundSync(lambda: store, settings, on_status=self.status_arrived.emit,
                                     on_settings=sync_settings.save)
@@ -319,6 +323,8 @@ class RecordsScreen(QWidget):
         """The inbox's address and this worker's enrolment, behind the worker's unlock."""
         if self.session is None:
             return
+        from familyprivacy.ui.sync_setup import SyncSetupDialog  # the HTTP client loads when needed
+
         dialog = SyncSetupDialog(self.session.store, self)
         dialog.exec()
         if dialog.enrolled:

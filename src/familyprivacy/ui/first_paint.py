@@ -1,0 +1,34 @@
+"""Waiting for a widget's first paint: how start-up is measured by the self-test and bench/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QEventLoop, QObject
+from PySide6.QtWidgets import QWidget
+
+
+class _Watch(QObject):
+    def __init__(self, loop: QEventLoop, on_paint: Callable[[], None]) -> None:
+        super().__init__()
+        self.loop, self.on_paint, self.done = loop, on_paint, False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            self.on_paint()
+            self.loop.quit()
+        return False
+
+
+def run_until_first_paint(target: QWidget, start: Callable[[], None], on_paint: Callable[[], None]) -> None:
+    """Run ``start``, then the event loop until ``target`` paints; ``on_paint`` takes the reading then."""
+    loop = QEventLoop()
+    watch = _Watch(loop, on_paint)
+    target.installEventFilter(watch)
+    try:
+        start()
+        if not watch.done:
+            loop.exec()
+    finally:
+        target.removeEventFilter(watch)
