@@ -49,6 +49,17 @@ def visible_text(window: QWidget) -> str:
     return "\n".join(parts)
 
 
+def _unlock_and_open(qtbot: QtBot, window: MainWindow, pin: str = "") -> None:
+    """Unlock as the worker (with a presentation PIN if given), open the first notice in English."""
+    unlock = window.recorder.unlock_screen
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    if pin:
+        qtbot.keyClicks(unlock.pin, pin)
+    qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+
+
 def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
     assert window.stack.currentWidget() is recorder.unlock_screen
@@ -175,11 +186,7 @@ def test_whole_visit_by_keyboard(qtbot: QtBot, locked_window: MainWindow) -> Non
 
 def test_idle_lock_hides_the_visit_and_needs_the_passphrase(qtbot: QtBot, locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
-    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
-    qtbot.keyClicks(recorder.unlock_screen.pin, "2468")
-    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
-    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
-    window.choose_language("en")
+    _unlock_and_open(qtbot, window, pin="2468")
     recorder.start_choices()
     recorder.idle.set_minutes(0.003)  # 180 ms
     recorder.idle.start()
@@ -201,11 +208,7 @@ def test_idle_lock_hides_the_visit_and_needs_the_passphrase(qtbot: QtBot, locked
 
 def test_leaving_presentation_needs_the_pin(qtbot: QtBot, locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
-    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
-    qtbot.keyClicks(recorder.unlock_screen.pin, "2468")
-    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
-    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
-    window.choose_language("en")
+    _unlock_and_open(qtbot, window, pin="2468")
     qtbot.mouseClick(window.bar.present, LEFT)
     qtbot.mouseClick(window.bar.present, LEFT)  # "Leave presentation"
     assert window.presenting and window.stack.currentWidget() is recorder.wall
@@ -224,10 +227,7 @@ def test_leaving_presentation_needs_the_pin(qtbot: QtBot, locked_window: MainWin
 def test_idle_lock_over_the_leave_wall_keeps_the_family_screen(qtbot: QtBot,
                                                                locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
-    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
-    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
-    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
-    window.choose_language("en")
+    _unlock_and_open(qtbot, window)
     window.enter_presentation()
     recorder.start_choices()
     recorder.request_leave(then=window.show_notice_picker)
@@ -239,10 +239,7 @@ def test_idle_lock_over_the_leave_wall_keeps_the_family_screen(qtbot: QtBot,
 
 def test_language_switch_during_the_choices_redraws_them(qtbot: QtBot, locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
-    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
-    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
-    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
-    window.choose_language("en")
+    _unlock_and_open(qtbot, window)
     recorder.start_choices()
     english_title = recorder.flow.title.text()
     window.set_language("en-XA")  # the long pseudo-language: every string visibly changes
@@ -254,10 +251,7 @@ def test_language_switch_during_the_choices_redraws_them(qtbot: QtBot, locked_wi
 
 def test_right_to_left_mirrors_the_choices(qtbot: QtBot, locked_window: MainWindow) -> None:
     window, recorder = locked_window, locked_window.recorder
-    qtbot.keyClicks(recorder.unlock_screen.passphrase, PASSPHRASE)
-    qtbot.keyClick(recorder.unlock_screen.passphrase, Qt.Key.Key_Return)
-    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
-    window.choose_language("en")
+    _unlock_and_open(qtbot, window)
     recorder.start_choices()
     flow = recorder.flow
     qtbot.waitUntil(lambda: flow.buttons["given"].x() < flow.buttons["refused"].x())
