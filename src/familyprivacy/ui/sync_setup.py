@@ -67,6 +67,7 @@ class SyncSetupDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        self.address.setMinimumWidth(320)  # a whole https:// address stays in view
         self.setWindowTitle(_("Set up sync"))
         self.finished_enrolment.connect(self._done)
 
