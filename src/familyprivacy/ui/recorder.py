@@ -10,28 +10,29 @@ no worker: leaving presentation is then direct, and nothing can be saved.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 
-from familyprivacy import i18n, summary
-from familyprivacy.consent.errors import StoreError
-from familyprivacy.consent.model import Decision, ModelError, Visit
-from familyprivacy.content.localize import NoticeView, localize
+from familyprivacy import i18n
 from familyprivacy.i18n import _
-from familyprivacy.ui import recording, summary_pdf
-from familyprivacy.ui.decision_flow import DecisionFlow
 from familyprivacy.ui.idle_lock import IdleLock
-from familyprivacy.ui.people_form import FormProblems, PeopleForm
-from familyprivacy.ui.pin_wall import PinWall
-from familyprivacy.ui.records_screen import RecordsScreen
-from familyprivacy.ui.review_screen import ReviewScreen
-from familyprivacy.ui.unlock_screen import UnlockScreen, WorkerSession
 
 if TYPE_CHECKING:
+    from familyprivacy import summary
+    from familyprivacy.consent.model import Decision, Visit
+    from familyprivacy.content.localize import NoticeView
+    from familyprivacy.ui.decision_flow import DecisionFlow
     from familyprivacy.ui.main_window import MainWindow
+    from familyprivacy.ui.people_form import PeopleForm
+    from familyprivacy.ui.pin_wall import PinWall
+    from familyprivacy.ui.records_screen import RecordsScreen
+    from familyprivacy.ui.review_screen import ReviewScreen
+    from familyprivacy.ui.unlock_screen import UnlockScreen, WorkerSession
+
+Screen = TypeVar("Screen", bound=QWidget)
 
 
 class Recorder(QObject):
@@ -45,16 +46,9 @@ class Recorder(QObject):
         self._purpose = ""  # what the wall is up for: "leave" or "idle"
         self._resume: QWidget | None = None
         self._then: Callable[[], None] | None = None
-        self.unlock_screen = UnlockScreen()
-        self.wall = PinWall()
-        self.flow = DecisionFlow()
-        self.people = PeopleForm()
-        self.review = ReviewScreen()
-        self.records = RecordsScreen(self._choice_title)
-        self.screens: tuple[QWidget, ...] = (self.unlock_screen, self.wall, self.flow, self.people,
-                                             self.review, self.records)
-        for screen in self.screens:
-            window.add_screen(screen)
+        # The screens, and the modules behind them (the store, its cryptography, the PDF writer),
+        # are built when first shown: a visit's first topic does not wait for them.
+        self._built: dict[str, QWidget] = {}
         self.choices_button = QPushButton()
         self.choices_button.setMinimumHeight(48)
         self.choices_button.clicked.connect(self.start_choices)
@@ -67,21 +61,7 @@ class Recorder(QObject):
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, window.settings.idle_lock_minutes, self)
         self.idle.is_presenting = lambda: window.presenting
-
-        self.unlock_screen.unlocked.connect(self._unlocked)
-        self.wall.unlocked.connect(self._wall_opened)
-        self.wall.cancelled.connect(self._resume_screen)
         self.idle.lock_now.connect(self.lock)
-        self.flow.finished.connect(lambda: self._show(self.people))
-        self.flow.back_requested.connect(lambda: self._show(window.topic_view))
-        self.people.back_requested.connect(lambda: self._show(self.flow))
-        self.people.next_requested.connect(self.show_review)
-        self.review.back_requested.connect(self._change_something)
-        self.review.save_requested.connect(self.save)
-        self.review.pdf_requested.connect(lambda: self._as_worker(self.save_pdf))
-        self.review.print_requested.connect(lambda: self._as_worker(self.print_summary))
-        self.review.finish_requested.connect(self.finish)
-        self.records.close_requested.connect(window.show_notice_picker)
         window.stack.currentChanged.connect(self._screen_changed)
 
         self.records_action = QAction(window)
@@ -94,6 +74,86 @@ class Recorder(QObject):
         window.worker_actions.append(self.records_action)
         self._unlisten = i18n.on_language_changed(lambda _code: self.retranslate())
         self.retranslate()
+
+    # -- the screens, each built on first use ------------------------------------------------------
+    def _screen(self, name: str, make: Callable[[], Screen]) -> Screen:
+        screen = self._built.get(name)
+        if screen is None:
+            screen = make()
+            self.window.add_screen(screen)
+            screen.retranslate()  # type: ignore[attr-defined]
+            self._built[name] = screen
+        return screen  # type: ignore[return-value]
+
+    def _built_screen(self, name: str) -> Any:
+        """The screen if it exists, without building it."""
+        return self._built.get(name)
+
+    @property
+    def screens(self) -> tuple[QWidget, ...]:
+        return tuple(self._built.values())
+
+    @property
+    def unlock_screen(self) -> UnlockScreen:
+        def make() -> UnlockScreen:
+            from familyprivacy.ui.unlock_screen import UnlockScreen
+            screen = UnlockScreen()
+            screen.unlocked.connect(self._unlocked)
+            return screen
+        return self._screen("unlock", make)
+
+    @property
+    def wall(self) -> PinWall:
+        def make() -> PinWall:
+            from familyprivacy.ui.pin_wall import PinWall
+            wall = PinWall()
+            wall.unlocked.connect(self._wall_opened)
+            wall.cancelled.connect(self._resume_screen)
+            return wall
+        return self._screen("wall", make)
+
+    @property
+    def flow(self) -> DecisionFlow:
+        def make() -> DecisionFlow:
+            from familyprivacy.ui.decision_flow import DecisionFlow
+            flow = DecisionFlow()
+            flow.finished.connect(lambda: self._show(self.people))
+            flow.back_requested.connect(lambda: self._show(self.window.topic_view))
+            return flow
+        return self._screen("flow", make)
+
+    @property
+    def people(self) -> PeopleForm:
+        def make() -> PeopleForm:
+            from familyprivacy.ui.people_form import PeopleForm
+            people = PeopleForm()
+            people.back_requested.connect(lambda: self._show(self.flow))
+            people.next_requested.connect(self.show_review)
+            return people
+        return self._screen("people", make)
+
+    @property
+    def review(self) -> ReviewScreen:
+        def make() -> ReviewScreen:
+            from familyprivacy.ui.review_screen import ReviewScreen
+            review = ReviewScreen()
+            review.back_requested.connect(self._change_something)
+            review.save_requested.connect(self.save)
+            review.pdf_requested.connect(lambda: self._as_worker(self.save_pdf))
+            review.print_requested.connect(lambda: self._as_worker(self.print_summary))
+            review.finish_requested.connect(self.finish)
+            return review
+        return self._screen("review", make)
+
+    @property
+    def records(self) -> RecordsScreen:
+        def make() -> RecordsScreen:
+            from familyprivacy.ui.records_screen import RecordsScreen
+            records = RecordsScreen(self._choice_title)
+            records.close_requested.connect(self.window.show_notice_picker)
+            records.attach(None if self.locked else self.session)
+            return records
+        return self._screen("records", make)
 
     # -- locking -------------------------------------------------------------------------------------
     def lock_at_start(self) -> None:
@@ -108,7 +168,8 @@ class Recorder(QObject):
         if self.session is not None and self.session.store is not session.store:
             self.session.store.close()
         self.session = session
-        self.records.attach(session)
+        if (records := self._built_screen("records")) is not None:
+            records.attach(session)
         self.idle.start()
         self._set_locked(False)
         self._resume_screen()
@@ -118,7 +179,8 @@ class Recorder(QObject):
         if self.session is None or (self.locked and self._purpose != "leave"):
             return  # nothing unlocked yet, or already locked for good (a "leave" wall is raised to this)
         self.session.store.lock()
-        self.records.attach(None)
+        if (records := self._built_screen("records")) is not None:
+            records.attach(None)
         self.idle.stop()
         self._then = None  # a pending "leave, then …" is dropped: the worker starts again from the visit
         self._raise_wall("idle")
@@ -153,7 +215,8 @@ class Recorder(QObject):
         self._set_locked(False)
         if purpose == "idle":
             assert self.session is not None
-            self.records.attach(self.session)
+            if (records := self._built_screen("records")) is not None:
+                records.attach(self.session)
         self.idle.start()
         if purpose == "leave":
             self.window.leave_presentation()
@@ -178,13 +241,14 @@ class Recorder(QObject):
     def _resume_screen(self) -> None:
         self._set_locked(False)
         screen = self._resume
-        if screen is None or screen in (self.wall, self.unlock_screen):
+        if screen is None or screen in (self._built_screen("wall"), self._built_screen("unlock")):
             screen = self.window.council_picker
         self._show(screen)
 
     def _show(self, screen: QWidget) -> None:
         self.window.show_screen(screen)
-        if self.window.presenting or screen in (self.flow, self.people, self.review):
+        recording_screens = [self._built_screen(name) for name in ("flow", "people", "review")]
+        if self.window.presenting or screen in recording_screens:
             self.window.bar.setVisible(True)
 
     def _as_worker(self, action: Callable[[], None]) -> None:
@@ -196,6 +260,7 @@ class Recorder(QObject):
 
     # -- the choices ---------------------------------------------------------------------------------
     def _views(self) -> tuple[NoticeView, NoticeView] | None:
+        from familyprivacy.content.localize import localize
         visit = self.window.visit
         if visit is None:
             return None
@@ -222,6 +287,7 @@ class Recorder(QObject):
         self._show(self.flow)
 
     def show_review(self) -> None:
+        from familyprivacy.ui.people_form import FormProblems
         views = self._views()
         try:
             people = self.people.collect()
@@ -237,6 +303,10 @@ class Recorder(QObject):
 
     def save(self) -> None:
         """One clear action: the visit and every answer, each durable once this returns."""
+        from familyprivacy.consent.errors import StoreError
+        from familyprivacy.consent.model import ModelError
+        from familyprivacy.ui import recording
+        from familyprivacy.ui.people_form import FormProblems
         views, visit = self._views(), self.window.visit
         if self.session is None or views is None or visit is None:
             self.review.show_failed(_("no worker has unlocked their records"))
@@ -253,6 +323,7 @@ class Recorder(QObject):
         self.review.show_saved()
 
     def family_summary(self) -> summary.Summary | None:
+        from familyprivacy import summary
         views = self._views()
         if self.session is None or self.saved is None or views is None:
             return None
@@ -261,19 +332,24 @@ class Recorder(QObject):
     def save_pdf(self) -> None:
         result = self.family_summary()
         if result is not None and self.saved is not None:
+            from familyprivacy.ui import summary_pdf
             summary_pdf.save_with_dialog(result, self.saved.language, self.window)
 
     def print_summary(self) -> None:
         result = self.family_summary()
         if result is not None and self.saved is not None:
+            from familyprivacy.ui import summary_pdf
             summary_pdf.print_with_dialog(result, self.saved.language, self.window)
 
     def finish(self) -> None:
         """Nothing of this family stays on screen for the next one."""
-        self.flow.family = None
-        self.flow.answers = {}
-        self.people.reset()
-        self.review.show_review_cleared()
+        if (flow := self._built_screen("flow")) is not None:
+            flow.family = None
+            flow.answers = {}
+        if (people := self._built_screen("people")) is not None:
+            people.reset()
+        if (review := self._built_screen("review")) is not None:
+            review.show_review_cleared()
         self.saved = self._pending = None
         if self.window.presenting:
             self.request_leave(then=self.window.new_visit)
@@ -302,20 +378,24 @@ class Recorder(QObject):
         self.choices_button.setAccessibleName(_("Go on to the family's choices"))
         for screen in self.screens:
             screen.retranslate()  # type: ignore[attr-defined]
-        views = self._views()
         if self.saved is None:
             self._pending = None  # saved, it will carry the language now shown
-        if views is not None and self.flow.family is not None:
-            self.flow.set_views(*views)
-            if self.review._content is not None:
-                self.review.show_review(views[0], self.review._content[1], self.review._content[2])
+        flow, review = self._built_screen("flow"), self._built_screen("review")
+        if flow is None or flow.family is None:
+            return
+        views = self._views()
+        if views is not None:
+            flow.set_views(*views)
+            if review is not None and review._content is not None:
+                review.show_review(views[0], review._content[1], review._content[2])
                 if self.saved is not None:
-                    self.review.show_saved()
+                    review.show_saved()
 
     def shutdown(self) -> None:
         self._unlisten()
         self.idle.close()
-        self.records.stop_sync()
+        if (records := self._built_screen("records")) is not None:
+            records.stop_sync()
         if self.session is not None:
             self.session.store.close()
             self.session = None
