@@ -7,7 +7,7 @@ join the same stack.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,6 +34,27 @@ from familyprivacy.ui.qt_translations import QtTranslations
 from familyprivacy.ui.recorder import Recorder
 from familyprivacy.ui.topic_view import TopicView
 from familyprivacy.visit import Visit
+
+
+class ScreenStack(QStackedWidget):
+    """The screens, one at a time, sized by the one shown.
+
+    A plain QStackedWidget asks every screen for its size, so the tallest (a form,
+    the list of languages in every script) sets the window's minimum for all of
+    them, and laying out screens nobody sees costs time at start-up.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        screen = self.currentWidget()
+        return screen.sizeHint() if screen is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        screen = self.currentWidget()
+        return screen.minimumSizeHint() if screen is not None else super().minimumSizeHint()
 
 
 class MainWindow(QMainWindow):
@@ -72,19 +93,17 @@ class MainWindow(QMainWindow):
         self.bar.present_requested.connect(self.enter_presentation)
         self.bar.leave_requested.connect(self.request_leave_presentation)
 
-        self.council_picker = CouncilPicker(loaded.notices)
-        self.notice_picker = NoticePicker()
-        self.language_picker = LanguagePicker(include_pseudo=self.settings.demo)
-        self.topic_view = TopicView()
+        # Screens are made inside the stack: one moved there later is restyled, for every script
+        # it shows. The council and language pickers are made when first shown.
+        self.stack = ScreenStack()
+        self._council_picker: CouncilPicker | None = None
+        self._language_picker: LanguagePicker | None = None
+        self.notice_picker = NoticePicker(self.stack)
+        self.topic_view = TopicView(self.stack)
         self.topic_view.mark_drafts = self.settings.mark_draft_translations
-        self.stack = QStackedWidget()
-        for screen in (self.council_picker, self.notice_picker, self.language_picker, self.topic_view):
+        for screen in (self.notice_picker, self.topic_view):
             self.stack.addWidget(screen)
-        self.council_picker.chosen.connect(self.choose_council)
-        self.council_picker.demo_chosen.connect(lambda: self.choose_council("", demo=True))
         self.notice_picker.chosen.connect(self.start_visit)
-        self.language_picker.chosen.connect(self.choose_language)
-        self.language_picker.back_requested.connect(self.show_notice_picker)
         self.topic_view.language_requested.connect(self.show_language_picker)
 
         central = QWidget()
@@ -138,6 +157,28 @@ class MainWindow(QMainWindow):
                                self.demo_action]
 
     # -- screens -----------------------------------------------------------
+    @property
+    def council_picker(self) -> CouncilPicker:
+        if self._council_picker is None:
+            picker = CouncilPicker(self.loaded.notices, self.stack)
+            picker.chosen.connect(self.choose_council)
+            picker.demo_chosen.connect(lambda: self.choose_council("", demo=True))
+            picker.retranslate()
+            self.stack.addWidget(picker)
+            self._council_picker = picker
+        return self._council_picker
+
+    @property
+    def language_picker(self) -> LanguagePicker:
+        if self._language_picker is None:
+            picker = LanguagePicker(include_pseudo=self.settings.demo, parent=self.stack)
+            picker.chosen.connect(self.choose_language)
+            picker.back_requested.connect(self.show_notice_picker)
+            picker.back.setVisible(not self.presenting)
+            self.stack.addWidget(picker)
+            self._language_picker = picker
+        return self._language_picker
+
     def show_council_picker(self) -> None:
         self._show(self.council_picker)
 
@@ -146,7 +187,8 @@ class MainWindow(QMainWindow):
         self.demo_action.blockSignals(True)
         self.demo_action.setChecked(demo)
         self.demo_action.blockSignals(False)
-        self.language_picker.set_include_pseudo(demo)
+        if self._language_picker is not None:
+            self._language_picker.set_include_pseudo(demo)
         self.show_notice_picker()
 
     def notices_for_laptop(self) -> list[Notice]:
@@ -192,7 +234,7 @@ class MainWindow(QMainWindow):
         if self.stack.indexOf(screen) < 0:
             self.add_screen(screen)
         self.stack.setCurrentWidget(screen)
-        self.bar.setVisible(screen in (self.language_picker, self.topic_view) or self.presenting)
+        self.bar.setVisible(screen in (self._language_picker, self.topic_view) or self.presenting)
         screen.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- language ------------------------------------------------------------
@@ -227,9 +269,10 @@ class MainWindow(QMainWindow):
         if self.details.isChecked():
             self.show_problems(True)
         self.details.setAccessibleName(_("Show the details of the problem"))
-        for screen in (self.council_picker, self.notice_picker, self.language_picker, self.bar,
+        for screen in (self._council_picker, self.notice_picker, self._language_picker, self.bar,
                        self.topic_view):
-            screen.retranslate()
+            if screen is not None:
+                screen.retranslate()
 
     def show_problems(self, shown: bool = True) -> None:
         self.problems.setText(_("These files could not be used:") + "\n" + "\n".join(self._problems))
@@ -242,7 +285,8 @@ class MainWindow(QMainWindow):
         self.banner_box.setVisible(False)
         for action in self.worker_actions:
             action.setEnabled(False)
-        self.language_picker.back.setVisible(False)
+        if self._language_picker is not None:
+            self._language_picker.back.setVisible(False)
         self.topic_view.set_presenting(True)
         self.bar.set_presenting(True)
         self.bar.setVisible(True)
@@ -259,7 +303,8 @@ class MainWindow(QMainWindow):
         self.banner_box.setVisible(bool(self._problems))
         for action in self.worker_actions:
             action.setEnabled(True)
-        self.language_picker.back.setVisible(True)
+        if self._language_picker is not None:
+            self._language_picker.back.setVisible(True)
         self.topic_view.set_presenting(False)
         self.bar.set_presenting(False)
         self._apply_look()

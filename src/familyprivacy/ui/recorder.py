@@ -97,7 +97,7 @@ class Recorder(QObject):
     def unlock_screen(self) -> UnlockScreen:
         def make() -> UnlockScreen:
             from familyprivacy.ui.unlock_screen import UnlockScreen
-            screen = UnlockScreen()
+            screen = UnlockScreen(parent=self.window.stack)
             screen.unlocked.connect(self._unlocked)
             return screen
         return self._screen("unlock", make)
@@ -106,7 +106,7 @@ class Recorder(QObject):
     def wall(self) -> PinWall:
         def make() -> PinWall:
             from familyprivacy.ui.pin_wall import PinWall
-            wall = PinWall()
+            wall = PinWall(parent=self.window.stack)
             wall.unlocked.connect(self._wall_opened)
             wall.cancelled.connect(self._resume_screen)
             return wall
@@ -116,7 +116,7 @@ class Recorder(QObject):
     def flow(self) -> DecisionFlow:
         def make() -> DecisionFlow:
             from familyprivacy.ui.decision_flow import DecisionFlow
-            flow = DecisionFlow()
+            flow = DecisionFlow(self.window.stack)
             flow.finished.connect(lambda: self._show(self.people))
             flow.back_requested.connect(lambda: self._show(self.window.topic_view))
             return flow
@@ -126,7 +126,7 @@ class Recorder(QObject):
     def people(self) -> PeopleForm:
         def make() -> PeopleForm:
             from familyprivacy.ui.people_form import PeopleForm
-            people = PeopleForm()
+            people = PeopleForm(self.window.stack)
             people.back_requested.connect(lambda: self._show(self.flow))
             people.next_requested.connect(self.show_review)
             return people
@@ -136,7 +136,7 @@ class Recorder(QObject):
     def review(self) -> ReviewScreen:
         def make() -> ReviewScreen:
             from familyprivacy.ui.review_screen import ReviewScreen
-            review = ReviewScreen()
+            review = ReviewScreen(self.window.stack)
             review.back_requested.connect(self._change_something)
             review.save_requested.connect(self.save)
             review.pdf_requested.connect(lambda: self._as_worker(self.save_pdf))
@@ -149,7 +149,7 @@ class Recorder(QObject):
     def records(self) -> RecordsScreen:
         def make() -> RecordsScreen:
             from familyprivacy.ui.records_screen import RecordsScreen
-            records = RecordsScreen(self._choice_title)
+            records = RecordsScreen(self._choice_title, self.window.stack)
             records.close_requested.connect(self.window.show_notice_picker)
             records.attach(None if self.locked else self.session)
             return records
