@@ -22,6 +22,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|javascript:", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class _Reader:
             raise _Invalid(self._key(name), f"is longer than {MAX_TEXT_CHARS} characters")
         if _MARKUP.search(value):
             raise _Invalid(self._key(name), "contains HTML or script; content is plain text")
-        if "\x00" in value or any(ord(c) < 32 and c not in "\n\t" for c in value):
+        if _CONTROL.search(value):
             raise _Invalid(self._key(name), "contains control characters")
         if required and not allow_empty and not value.strip():
             raise _Invalid(self._key(name), "must not be empty")
