@@ -5,6 +5,9 @@ A catalog that is missing, corrupt, truncated or hostile is reported in
 ``problems`` and that language falls back to English; the app carries on.
 Individual entries whose placeholders or markup differ from the English are
 rejected and the English is shown.
+
+Compiled catalogs are read here without Babel (see ``read_mo``); Babel is only
+imported to compile a .po that has no up-to-date compiled catalog.
 """
 
 from __future__ import annotations
@@ -13,11 +16,10 @@ import gettext
 import json
 import logging
 import re
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import read_mo
 
 from familyprivacy import paths
 from familyprivacy.i18n.compile import compile_po, plural_rule, source_stamp, stamp_path
@@ -29,6 +31,8 @@ DOMAINS = ("familyprivacy", "content")
 MAX_CATALOG_BYTES = 8 * 1024 * 1024
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
+_MO_MAGIC = {b"\xde\x12\x04\x95": "<", b"\x95\x04\x12\xde": ">"}  # little / big endian
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*")
 
 
 def placeholders(text: str) -> list[str]:
@@ -46,6 +50,74 @@ def mismatch(english: str, translated: str) -> str | None:
     if markup(english) != markup(translated):
         return "markup differs from the English"
     return None
+
+
+@dataclass(frozen=True)
+class MoEntry:
+    context: str | None
+    ids: tuple[str, ...]  # (singular,) or (singular, plural)
+    strings: tuple[str, ...]  # one per plural form for a plural entry
+
+
+def read_mo(data: bytes) -> tuple[dict[str, str], list[MoEntry]]:
+    """The headers (names lower-cased) and entries of a GNU .mo file.
+
+    The stdlib's ``gettext.GNUTranslations`` drops an entry's English plural, which the
+    placeholder check needs, and Babel's reader costs its import; this reads the format
+    directly. Any offset outside the file, or text that is not in the declared charset,
+    raises ValueError.
+    """
+    order = _MO_MAGIC.get(data[:4])
+    if order is None:
+        raise ValueError("not a .mo file (bad magic number)")
+    if len(data) < 20:
+        raise ValueError("truncated header")
+    _, count, ids_at, strings_at = struct.unpack(order + "4I", data[4:20])
+    if ids_at + 8 * count > len(data) or strings_at + 8 * count > len(data):
+        raise ValueError("its index runs past the end of the file")
+    raw: list[tuple[bytes, bytes]] = []
+    for i in range(count):
+        id_len, id_off = struct.unpack(order + "2I", data[ids_at + 8 * i: ids_at + 8 * i + 8])
+        str_len, str_off = struct.unpack(order + "2I", data[strings_at + 8 * i: strings_at + 8 * i + 8])
+        if id_off + id_len >= len(data) or str_off + str_len >= len(data):
+            raise ValueError("an entry runs past the end of the file")
+        raw.append((data[id_off:id_off + id_len], data[str_off:str_off + str_len]))
+    headers: dict[str, str] = {}
+    for msgid, msgstr in raw:
+        if not msgid:  # the header entry: "Name: value" lines
+            for line in msgstr.decode("utf-8", "replace").splitlines():
+                name, colon, value = line.partition(":")
+                if colon:
+                    headers[name.strip().lower()] = value.strip()
+    charset = "utf-8"
+    found = re.search(r"charset=([A-Za-z0-9_.:-]+)", headers.get("content-type", ""))
+    if found:
+        charset = found.group(1)
+    entries = []
+    for msgid, msgstr in raw:
+        if not msgid:
+            continue
+        context, _, msgid = msgid.rpartition(b"\x04")
+        try:
+            entries.append(MoEntry(
+                context.decode(charset) if context else None,
+                tuple(part.decode(charset) for part in msgid.split(b"\x00")),
+                tuple(part.decode(charset) for part in msgstr.split(b"\x00")) if b"\x00" in msgid
+                else (msgstr.decode(charset),),
+            ))
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ValueError(f"text not in its declared charset {charset}: {exc}") from None
+    return headers, entries
+
+
+def plural_function(headers: dict[str, str], lang: str) -> Callable[[int], int]:
+    """The compiled catalog's plural rule (CLDR's, written by compile_po), checked safe by gettext.
+
+    A catalog without a Plural-Forms header falls back to CLDR's rule through Babel.
+    """
+    found = _PLURAL_FORMS.fullmatch(headers.get("plural-forms", ""))
+    expr = found.group(2) if found else plural_rule(lang)[1]
+    return gettext.c2py(expr)
 
 
 @dataclass(frozen=True)
@@ -115,9 +187,8 @@ class Catalogs:
         try:
             if mo.stat().st_size > MAX_CATALOG_BYTES:
                 raise ValueError(f"larger than {MAX_CATALOG_BYTES} bytes")
-            with mo.open("rb") as fh:
-                catalog: Catalog = read_mo(fh)
-            result.plural = gettext.c2py(plural_rule(lang)[1])
+            headers, entries = read_mo(mo.read_bytes())
+            result.plural = plural_function(headers, lang)
         except Exception as exc:
             self._problem(lang, mo.name, f"is corrupt or unsafe, English is shown: {exc}")
             return result
@@ -127,16 +198,10 @@ class Catalogs:
             result.status = {str(k): str(v) for k, v in dict(status).items()}
         except Exception as exc:
             self._problem(lang, status_file.name, f"is unreadable: {exc}")
-        for message in catalog:
-            if not message.id or not message.string:
+        for entry in entries:
+            ids, strings, context = entry.ids, entry.strings, entry.context
+            if not any(strings):
                 continue
-            ids = [str(i) for i in (message.id if isinstance(message.id, (tuple, list))
-                                    else (message.id,))]
-            strings = [str(t) for t in (message.string if isinstance(message.string, (tuple, list))
-                                        else (message.string,))]
-            context = message.context
-            if isinstance(context, bytes):  # Babel's .mo reader leaves the context undecoded
-                context = context.decode("utf-8")
             key = f"{context}\x04{ids[0]}" if context else ids[0]
             english = ids[-1]
             reason = next((r for t in strings if t and (r := mismatch(english, t))), None)

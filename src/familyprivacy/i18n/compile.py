@@ -4,6 +4,9 @@ A .mo file cannot say which entries are stale (fuzzy) or which a qualified
 translator has reviewed, so each compiled catalog gets a small JSON sidecar
 with that state. Used at wheel build time and, for a source checkout, on first
 use into the cache directory.
+
+Babel is imported only inside the functions that need it: the app reads compiled
+catalogs without it, and start-up must not pay for its import.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 REVIEWED_MARK = "reviewed"
+# Part of every stamp: bump it when what compile_po writes changes, so cached catalogs are rebuilt.
+# 2: the .mo header's Plural-Forms is CLDR's rule, which the app reads instead of asking Babel.
+COMPILER_VERSION = 2
 
 
 def _key(message_id: object, context: str | None) -> str:
@@ -49,6 +54,8 @@ def status_index(catalog: Catalog) -> dict[str, str]:
 
 def plural_rule(lang: str) -> tuple[int, str]:
     """(number of forms, C expression) from Babel's plural table, built from CLDR."""
+    from babel.messages.plurals import get_plural
+
     rule = get_plural(lang.replace("-", "_"))
     return rule.num_plurals, rule.plural_expr
 
@@ -90,8 +97,8 @@ def check_plural_header(text: str, lang: str) -> None:
 
 
 def source_stamp(raw: bytes) -> str:
-    """What a compiled catalog was built from: the SHA-256 of the .po bytes it read."""
-    return hashlib.sha256(raw).hexdigest()
+    """What a compiled catalog was built from: the SHA-256 of the .po bytes, and the compiler's version."""
+    return f"{hashlib.sha256(raw).hexdigest()} v{COMPILER_VERSION}"
 
 
 def stamp_path(mo_path: Path) -> Path:
@@ -102,7 +109,12 @@ def compile_po(po_path: Path, mo_path: Path, lang: str | None = None, raw: bytes
     """Write ``mo_path`` and ``mo_path`` + ``.status.json`` from ``po_path``.
 
     Raises on a truncated, mis-encoded or otherwise invalid catalog, or an unsafe plural rule.
+    The .mo's Plural-Forms header is always CLDR's rule for ``lang`` (the one the .po's header
+    was checked against), so a reader needs neither Babel nor trust in the translator's header.
     """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     lang = lang or po_path.parent.parent.name
     raw = po_path.read_bytes() if raw is None else raw
     try:
@@ -113,6 +125,8 @@ def compile_po(po_path: Path, mo_path: Path, lang: str | None = None, raw: bytes
     lint_po(text)
     check_plural_header(text, lang)
     catalog = read_po(io.BytesIO(raw), abort_invalid=True)
+    plurals, expr = plural_rule(lang)
+    catalog.mime_headers = [("Plural-Forms", f"nplurals={plurals}; plural={expr};")]
     mo_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = mo_path.with_suffix(".mo.tmp")
     with tmp.open("wb") as fh:

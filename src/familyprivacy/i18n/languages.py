@@ -1,15 +1,23 @@
-"""The languages the app offers, each named in its own script (from CLDR via Babel)."""
+"""The languages the app offers, each named in its own script (from CLDR via Babel).
+
+The names are kept in a cache file, so Babel is imported only to build that cache
+and for ``babel_locale``; listing the languages or asking their direction does not.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
+import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import babel
-from babel import Locale, UnknownLocaleError
+if TYPE_CHECKING:
+    from babel import Locale
 
 from familyprivacy import paths
 from familyprivacy.i18n.pseudo import PSEUDO_LOCALES
@@ -64,6 +72,8 @@ _ENGLISH_NAMES = {
 
 
 def _names(babel_id: str) -> tuple[str, str]:
+    from babel import Locale, UnknownLocaleError
+
     try:
         locale = Locale.parse(babel_id)
     except (UnknownLocaleError, ValueError):
@@ -76,9 +86,25 @@ def _names(babel_id: str) -> tuple[str, str]:
     return native, _ENGLISH_NAMES.get(babel_id, english)
 
 
+def _babel_version() -> str:
+    """Babel's version without importing Babel (~8 ms) or importlib.metadata (~50 ms).
+
+    Read from the installed package's ``__init__.py``; a frozen app has no source there,
+    but its Babel changes only with the app, so the app's own file stands for it.
+    """
+    spec = importlib.util.find_spec("babel")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    if origin and origin.is_file() and origin.suffix == ".py":
+        found = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)['\"]", origin.read_text("utf-8"), re.M)
+        if found:
+            return found.group(1)
+    app = Path(sys.executable).stat()
+    return f"app {app.st_size} {app.st_mtime_ns}"
+
+
 def _names_cache() -> Path:
     """Where the names from CLDR are kept: reading 18 locales' data costs ~0.2 s and ~20 MB."""
-    key = hashlib.sha256(repr((babel.__version__, _CODES, _ENGLISH_NAMES, _names.__code__.co_code))
+    key = hashlib.sha256(repr((_babel_version(), _CODES, _ENGLISH_NAMES, _names.__code__.co_code))
                          .encode()).hexdigest()[:16]
     return paths.cache_dir() / f"language-names-{key}.json"
 
@@ -121,6 +147,8 @@ def is_rtl(code: str) -> bool:
 
 
 def babel_locale(code: str) -> Locale:
+    from babel import Locale
+
     try:
         return Locale.parse(get(code).babel)
     except KeyError:
