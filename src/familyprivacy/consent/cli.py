@@ -16,11 +16,13 @@ import sys
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from familyprivacy import paths
 from familyprivacy.consent.errors import ChainBroken, StoreError, WrongPassphrase
-from familyprivacy.consent.store import Store
+
+if TYPE_CHECKING:  # the store (and its cryptography) loads when a command needs it
+    from familyprivacy.consent.store import Store
 
 MIN_PASSPHRASE = 8
 DB_NAME = "records.db"
@@ -76,6 +78,8 @@ def _unlocked(args: argparse.Namespace) -> Store:
 
 def unlocked_store(worker: str | None) -> Store:
     """The worker's store, unlocked with a passphrase read as ``read_passphrase`` says."""
+    from familyprivacy.consent.store import Store
+
     store = Store.open(store_path(worker))
     try:
         store.unlock(read_passphrase())
@@ -94,6 +98,8 @@ def _init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase("New passphrase: ", confirm=True)
     if len(passphrase) < MIN_PASSPHRASE:
         raise CliError(f"the passphrase must have at least {MIN_PASSPHRASE} characters")
+    from familyprivacy.consent.store import Store
+
     with Store.create(path, passphrase, args.worker) as store:
         print(f"Created an empty, encrypted records store at {path}")
         print(f"Device id {store.device_id}; public key {store.device_public_key().hex()}")
@@ -101,6 +107,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _unlock_test(args: argparse.Namespace) -> int:
+    from familyprivacy.consent.store import Store
+
     with Store.open(store_path(args.worker)) as store:
         passphrase = read_passphrase()
         started = time.perf_counter()
@@ -135,6 +143,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from familyprivacy.consent.store import Store
+
     store = Store.open(store_path(args.worker)) if args.locked else _unlocked(args)
     with store:
         try:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-
 from familyprivacy import paths
 from familyprivacy.content.model import Notice
 from familyprivacy.content.strings import content_strings
@@ -52,6 +50,8 @@ def translated_languages() -> list[str]:
 
 def ui_messages() -> list[tuple[str | None, str]]:
     """(context, msgid) of every interface string, from the extracted template."""
+    from babel.messages.pofile import read_po  # the check command's, not the app's start-up
+
     pot = paths.translations_dir() / "familyprivacy.pot"
     if not pot.is_file():
         return []

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,11 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from familyprivacy.consent import cli as records
-from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.errors import StoreError, WrongPassphrase
-from familyprivacy.consent.store import Store
 from familyprivacy.i18n import N_, _
 from familyprivacy.ui.pin_wall import Backoff
+
+if TYPE_CHECKING:  # the store and its cryptography load when a worker unlocks, not at start
+    from familyprivacy.consent.crypto import KdfParams
+    from familyprivacy.consent.store import Store
 
 COMMON = frozenset({"password", "passw0rd", "qwerty", "letmein", "welcome", "council", "iloveyou",
                     "admin", "monkey", "dragon", "football", "sunshine", "princess", "abc123"})
@@ -244,6 +247,7 @@ class UnlockScreen(QWidget):
                 else next(iter(self.stores.values())))
         passphrase = self.passphrase.text()
         self.passphrase.clear()
+        from familyprivacy.consent.store import Store
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.open(path)
@@ -280,6 +284,7 @@ class UnlockScreen(QWidget):
             if problem:
                 self.message.setText(problem)
             return
+        from familyprivacy.consent.store import Store
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             store = Store.create(records.store_path(name), passphrase, name,
