@@ -1,4 +1,7 @@
-"""Compile the gettext catalogs into the wheel, so .mo files are built, never committed."""
+"""Compile the gettext catalogs into the wheel, so .mo files are built, never committed.
+
+Also compile the Jinja2 templates ahead of time (``familyprivacy.content.templating``).
+"""
 
 from __future__ import annotations
 
@@ -23,3 +26,19 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[misc]
             for built in (target, target.with_name(target.name + ".status.json")):
                 rel = built.relative_to(out).as_posix()
                 build_data["force_include"][str(built)] = f"familyprivacy/translations/{rel}"
+        self._compile_templates()
+
+    def _compile_templates(self) -> None:
+        """Into resources/compiled_templates itself: the wheel carries resources/ whole already, so a
+        second copy forced in from elsewhere would put every file in the wheel twice."""
+        src = str(Path(self.root) / "src")
+        sys.path.insert(0, src)
+        try:
+            from familyprivacy.content.templating import compile_all
+        except ImportError as exc:  # Jinja2 is the app's requirement, not the build's: compiled at run time
+            self.app.display_warning(f"templates not compiled ahead of time ({exc}): compiled at start-up")
+            return
+        finally:
+            sys.path.remove(src)
+        resources = Path(self.root) / "resources"
+        compile_all(resources / "compiled_templates", resources / "templates")

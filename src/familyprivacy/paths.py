@@ -56,6 +56,11 @@ def templates_dir() -> Path:
     return resources_dir() / "templates"
 
 
+def compiled_templates_dir() -> Path:
+    """The templates compiled ahead of time, with their manifest: built, never committed."""
+    return resources_dir() / "compiled_templates"
+
+
 def fonts_dir() -> Path:
     return resources_dir() / "fonts"
 
