@@ -173,5 +173,8 @@ def test_input_keeps_the_app_unlocked(qtbot: QtBot) -> None:
         qtbot.wait(300)
         qtbot.mouseMove(wall.secret)
         assert idle.timer.remainingTime() > 59_800
+        idle.stop()  # locked: input no longer starts the countdown, and events are not watched
+        qtbot.keyClick(wall.secret, Qt.Key.Key_B)
+        assert not idle.active
     finally:
         idle.close()

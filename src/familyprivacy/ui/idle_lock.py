@@ -38,7 +38,7 @@ class IdleLock(QObject):
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer may run 5% (15 s) late
         self.timer.timeout.connect(self._fire)
         self.set_minutes(minutes)
-        app.installEventFilter(self)
+        self._watching = False
         app.applicationStateChanged.connect(self.state_changed)
 
     def set_minutes(self, minutes: float) -> None:
@@ -46,11 +46,26 @@ class IdleLock(QObject):
 
     def start(self) -> None:
         """Watch from now (after an unlock)."""
+        self._watch(True)
         self.timer.start()
 
     def stop(self) -> None:
         """Nothing to protect (already locked)."""
         self.timer.stop()
+        self._watch(False)
+
+    def _watch(self, on: bool) -> None:
+        """Every event of the app passes through the filter: only while there is something to lock.
+
+        (Each event handed to Python costs time, and the first for an object of a class Qt
+        does not expose made PySide set up every class it has: 40 ms at start-up.)
+        """
+        if on != self._watching:
+            self._watching = on
+            if on:
+                self._app.installEventFilter(self)
+            else:
+                self._app.removeEventFilter(self)
 
     @property
     def active(self) -> bool:
@@ -70,9 +85,8 @@ class IdleLock(QObject):
             self._fire()
 
     def _fire(self) -> None:
-        self.timer.stop()
+        self.stop()
         self.lock_now.emit()
 
     def close(self) -> None:
-        self.timer.stop()
-        self._app.removeEventFilter(self)
+        self.stop()
