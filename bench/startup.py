@@ -74,7 +74,7 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
     from familyprivacy import settings
     from familyprivacy.content.loader import load_all
     from familyprivacy.ui.app import application, build_window
-    from familyprivacy.ui.first_paint import run_until_first_paint
+    from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
     app = application()
     loaded = load_all()
@@ -85,7 +85,7 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
     window.show()
     window.start_visit(notice.id)
     painted: list[float] = []
-    run_until_first_paint(window.topic_view.browser.viewport(), lambda: window.choose_language("en"),
+    run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
                           lambda: painted.extend((time.time() - t0, _cpu_s())))
     if window.topic_view.browser.toPlainText().count("\n") < 3:
         raise RuntimeError("the topic page is empty")

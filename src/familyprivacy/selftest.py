@@ -341,7 +341,7 @@ def measure_startup() -> int:
         from familyprivacy import settings
         from familyprivacy.content.loader import load_all
         from familyprivacy.ui.app import application, build_window
-        from familyprivacy.ui.first_paint import run_until_first_paint
+        from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
         app = application()
         loaded = load_all()
@@ -351,7 +351,7 @@ def measure_startup() -> int:
         window.show()
         window.start_visit(notice.id)
         painted: list[float] = []
-        run_until_first_paint(window.topic_view.browser.viewport(), lambda: window.choose_language("en"),
+        run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
                               lambda: painted.append(time.time() - t0))
         shown = window.topic_view.browser.toPlainText().count("\n")
         window.close()

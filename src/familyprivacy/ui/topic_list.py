@@ -39,7 +39,14 @@ class TopicDelegate(QStyledItemDelegate):
                    | side)
 
     def row_width(self) -> int:
-        return max(self._view.viewport().width() - 2 * self._view.spacing(), 60)
+        # The viewport's width, worked out without asking for the viewport: PySide's first
+        # viewport() call sets up every class it has (60 Python enums, 20 ms at start-up).
+        view = self._view
+        width = view.maximumViewportSize().width()
+        bar = view.verticalScrollBar()
+        if bar.isVisible():
+            width -= bar.width()
+        return max(width - 2 * view.spacing(), 60)
 
     def text_rect(self, row: QRect, icon: QSize, rtl: bool) -> QRect:
         inner = row.adjusted(PAD, VPAD, -PAD, -VPAD)

@@ -1,0 +1,108 @@
+"""What start-up does not do: load the recording side before it is used, or size screens nobody sees."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from familyprivacy.content.loader import LoadResult
+from familyprivacy.ui.first_paint import viewport_of
+from familyprivacy.ui.main_window import MainWindow
+from familyprivacy.ui.topic_list import TopicDelegate, TopicList
+from tests.test_ui_support import no_translations, notices, window  # noqa: F401 - fixtures
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Loaded only when a worker unlocks, records a decision, prints or syncs.
+RECORDING_SIDE = ("cryptography", "argon2", "familyprivacy.consent.store", "familyprivacy.ui.summary_pdf",
+                  "familyprivacy.ui.records_screen", "familyprivacy.ui.people_form", "httpx",
+                  "PySide6.QtPrintSupport", "babel")
+
+SCRIPT = """
+import json, sys
+from familyprivacy import settings
+from familyprivacy.content.loader import load_all
+from familyprivacy.ui.app import application, build_window
+from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
+
+app = application()
+loaded = load_all()
+notice = loaded.notices[0]
+if sys.argv[1] == "locked":
+    window = build_window(app, lock=True)
+    target, start = window.stack.currentWidget(), window.show
+else:
+    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
+    window = build_window(app, loaded, prefs)
+    window.resize(1200, 800)
+    window.show()
+    window.start_visit(notice.id)
+    target, start = viewport_of(window.topic_view.browser), lambda: window.choose_language("en")
+painted = []
+run_until_first_paint(target, start, lambda: painted.append(type(window.stack.currentWidget()).__name__))
+print(json.dumps({"painted": painted, "modules": sorted(sys.modules)}))
+"""
+
+
+def _start(kind: str, tmp_path: Path) -> tuple[list[str], set[str]]:
+    """A second start, as on any day but the first: the first builds the caches (language names)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), QT_QPA_PLATFORM="offscreen",
+               FAMILYPRIVACY_DATA_DIR=str(tmp_path / kind), FAMILYPRIVACY_CACHE_DIR=str(tmp_path / "cache"))
+    for _first_then_second in range(2):
+        out = subprocess.run([sys.executable, "-c", SCRIPT, kind], env=env, capture_output=True, text=True,
+                             timeout=120, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return result["painted"], set(result["modules"])
+
+
+def _loaded(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+def test_first_topic_is_shown_without_the_recording_side(tmp_path: Path) -> None:
+    painted, modules = _start("visit", tmp_path)
+    assert painted == ["TopicView"]
+    assert "familyprivacy.ui.topic_view" in modules  # the check can see what was loaded
+    assert [m for m in RECORDING_SIDE if _loaded(modules, m)] == []
+
+
+def test_the_locked_app_opens_without_the_store(tmp_path: Path) -> None:
+    painted, modules = _start("locked", tmp_path)
+    assert painted == ["UnlockScreen"]
+    assert "familyprivacy.ui.unlock_screen" in modules
+    assert [m for m in RECORDING_SIDE if _loaded(modules, m)] == []
+
+
+def test_screens_are_built_when_first_shown(window: MainWindow) -> None:  # noqa: F811 - fixture
+    built = {type(window.stack.widget(i)).__name__ for i in range(window.stack.count())}
+    assert "LanguagePicker" not in built and "DecisionFlow" not in built
+    window.start_visit(window.loaded.notices[0].id)
+    assert window.stack.currentWidget() is window.language_picker
+    # The stack is sized by the screen shown, not by the tallest one made so far.
+    assert window.stack.minimumSizeHint() == window.language_picker.minimumSizeHint()
+
+
+def test_viewport_of_is_the_viewport(qtbot: QtBot, window: MainWindow) -> None:  # noqa: F811 - fixture
+    browser = window.topic_view.browser
+    assert viewport_of(browser) is browser.viewport()
+
+
+def test_topic_rows_measure_the_viewport_with_and_without_a_scroll_bar(
+        qtbot: QtBot, notices: LoadResult) -> None:  # noqa: F811 - fixture
+    topics = TopicList()
+    qtbot.addWidget(topics)
+    topics.resize(300, 200)
+    topics.show()
+    qtbot.waitExposed(topics)
+    delegate = topics.itemDelegate()
+    assert isinstance(delegate, TopicDelegate)
+    for count in (2, 40):  # no scroll bar, then one
+        topics.clear()
+        topics.addItems([f"Topic {i}" for i in range(count)])
+        qtbot.waitUntil(lambda c=count: topics.verticalScrollBar().isVisible() == (c == 40), timeout=2000)
+        assert delegate.row_width() == topics.viewport().width() - 2 * topics.spacing()
