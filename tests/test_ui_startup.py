@@ -76,6 +76,7 @@ def test_the_locked_app_opens_without_the_store(tmp_path: Path) -> None:
     assert painted == ["UnlockScreen"]
     assert "familyprivacy.ui.unlock_screen" in modules
     assert [m for m in RECORDING_SIDE if _loaded(modules, m)] == []
+    assert not _loaded(modules, "jinja2")  # templates load with the first page
 
 
 def test_screens_are_built_when_first_shown(window: MainWindow) -> None:  # noqa: F811 - fixture

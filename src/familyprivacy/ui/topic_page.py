@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from familyprivacy.content.localize import GlossaryView, NoticeView, SectionView
-from familyprivacy.content.templating import environment
 from familyprivacy.content.topics import TOPICS
 from familyprivacy.i18n import _, languages
 
@@ -129,6 +128,8 @@ def render_page(view: NoticeView, page: Page, mode: str, css: str,
     # Section headings that only repeat the page's title; the English column compares with the English title.
     repeated = {s.id for s in sections if same_heading(s.title.text, page_title)}
     repeated_en = {e.id for _s, e in pairs or () if same_heading(e.title.text, page.title)}
+    from familyprivacy.content.templating import environment  # Jinja loads with the first page, not at start
+
     template = environment().get_template("topic.html")
     return template.render(
         view=view, page_title=page_title, sections=sections, mode=mode, pairs=pairs,
