@@ -77,7 +77,7 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
     from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
     app = application()
-    loaded = load_all()
+    loaded = load_all(cached=True)  # as the app loads them
     notice = loaded.notices[0]
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))
     window = build_window(app, loaded, prefs)

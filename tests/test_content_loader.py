@@ -125,3 +125,67 @@ def test_syllable_counts_for_common_words() -> None:
              "safe": 1, "keep": 1, "share": 1, "decided": 3}
     wrong = {w: syllables(w) for w, n in known.items() if syllables(w) != n}
     assert wrong == {}
+
+
+def test_parse_cache_gives_the_same_notices_and_is_used(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    from familyprivacy import paths
+
+    cache = tmp_path / "cache"
+    plain = load_notices([paths.notices_dir()])
+    first = load_notices([paths.notices_dir()], cache)
+    assert first.notices == plain.notices and first.errors == []
+    assert len(list(cache.glob("*.json"))) == len(plain.notices)
+
+    def no_toml(_text: str) -> None:
+        raise AssertionError("parsed TOML although the cache had the same bytes")
+
+    monkeypatch.setattr(tomllib, "loads", no_toml)
+    assert load_notices([paths.notices_dir()], cache).notices == plain.notices
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[1, 2]", b"\xff\xfe", b'{"schema": 1}',
+                                    b"x" * (9 * 1024 * 1024)])
+def test_damaged_parse_cache_is_ignored_and_rewritten(tmp_path: Path, damage: bytes) -> None:
+    write_notice(tmp_path / "n")
+    cache = tmp_path / "cache"
+    good = load_notices([tmp_path / "n"], cache)
+    (copy,) = cache.glob("*.json")
+    copy.write_bytes(damage)
+    again = load_notices([tmp_path / "n"], cache)
+    if damage == b'{"schema": 1}':  # valid JSON, wrong content: checked like TOML, so refused
+        assert again.notices == [] and "required" in again.errors[0].message
+    else:
+        assert again.notices == good.notices and again.errors == []
+        assert copy.read_bytes() != damage  # parsed again, and kept
+
+
+def test_tampered_parse_cache_is_checked_like_the_file(tmp_path: Path) -> None:
+    import json
+
+    write_notice(tmp_path / "n")
+    cache = tmp_path / "cache"
+    load_notices([tmp_path / "n"], cache)
+    (copy,) = cache.glob("*.json")
+    data = json.loads(copy.read_text("utf-8"))
+    data["title"] = "<script>alert(1)</script>"
+    copy.write_text(json.dumps(data), "utf-8")
+    result = load_notices([tmp_path / "n"], cache)
+    assert result.notices == [] and "HTML or script" in result.errors[0].message
+
+
+def test_parse_cache_drops_old_versions_and_survives_being_read_only(tmp_path: Path) -> None:
+    write_notice(tmp_path / "n")
+    cache = tmp_path / "cache"
+    load_notices([tmp_path / "n"], cache)
+    (old,) = cache.glob("*.json")
+    write_notice(tmp_path / "n", text=notice_toml().replace("Test notice", "Test notice, revised"))
+    result = load_notices([tmp_path / "n"], cache)
+    assert result.notices[0].title == "Test notice, revised"
+    (new,) = cache.glob("*.json")
+    assert new != old
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", "utf-8")
+    assert load_notices([tmp_path / "n"], blocked / "notices").notices[0].title == "Test notice, revised"

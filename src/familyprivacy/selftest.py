@@ -344,7 +344,7 @@ def measure_startup() -> int:
         from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
         app = application()
-        loaded = load_all()
+        loaded = load_all(cached=True)
         notice = loaded.notices[0]
         window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
         window.resize(1200, 800)

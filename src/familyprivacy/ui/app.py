@@ -30,7 +30,7 @@ def build_window(app: QApplication, loaded: LoadResult | None = None,
     """``lock``: open locked, as the app always does; off only for screenshots and screen tests."""
     prefs = prefs or settings.load()
     i18n.set_language(prefs.settings.worker_language)
-    window = MainWindow(loaded if loaded is not None else load_all(), prefs, QtTranslations(app))
+    window = MainWindow(loaded if loaded is not None else load_all(cached=True), prefs, QtTranslations(app))
     if lock:
         window.recorder.lock_at_start()
     return window
