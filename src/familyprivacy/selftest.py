@@ -335,7 +335,7 @@ def measure_startup() -> int:
     one bench/startup.py scripts, in a throw-away data folder.
     """
     t0 = float(os.environ.get("FAMILYPRIVACY_T0") or time.time())
-    _application()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # Qt itself loads as the app loads it, below
     with tempfile.TemporaryDirectory(prefix="familyprivacy-start-") as data:
         os.environ["FAMILYPRIVACY_DATA_DIR"] = data
         from familyprivacy import settings
