@@ -178,3 +178,27 @@ def test_input_keeps_the_app_unlocked(qtbot: QtBot) -> None:
         assert not idle.active
     finally:
         idle.close()
+
+
+def test_unlock_wait_is_told_in_the_right_plural(qtbot: QtBot) -> None:
+    from familyprivacy import i18n
+
+    Store.create(records.store_path("Kim Lee"), GOOD, "Kim Lee", KdfParams.fast_for_tests()).close()
+    clock = Clock()
+    screen = UnlockScreen(kdf=KdfParams.fast_for_tests, backoff=Backoff(clock))
+    _win = host(qtbot, screen)
+    for _ in range(5):
+        screen.backoff.failed()  # the fifth brings the first wait, 30 s
+    screen.do_unlock()
+    assert screen.message.text() == "Too many wrong attempts. Wait 30 seconds."
+    clock.now += 29.5
+    screen.do_unlock()
+    assert screen.message.text() == "Too many wrong attempts. Wait 1 second."
+    i18n.set_language("pl")  # Polish has three forms; "2" takes the second, "5" the third
+    clock.now -= 1.0
+    screen.do_unlock()
+    two = screen.message.text()
+    clock.now -= 3.0
+    screen.do_unlock()
+    five = screen.message.text()
+    assert "2" in two and "5" in five and two.replace("2", "") != five.replace("5", "")

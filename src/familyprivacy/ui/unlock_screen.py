@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from familyprivacy.consent import cli as records
 from familyprivacy.consent.errors import StoreError, WrongPassphrase
-from familyprivacy.i18n import N_, _
+from familyprivacy.i18n import N_, _, ngettext
 from familyprivacy.ui.pin_wall import Backoff
 
 if TYPE_CHECKING:  # the store and its cryptography load when a worker unlocks, not at start
@@ -237,8 +237,10 @@ class UnlockScreen(QWidget):
         if not self.stores:
             return
         if self.backoff.wait_left() > 0:
-            self.message.setText(_("Too many wrong attempts. Wait {seconds} seconds.").format(
-                seconds=math.ceil(self.backoff.wait_left())))
+            seconds = math.ceil(self.backoff.wait_left())
+            self.message.setText(ngettext("Too many wrong attempts. Wait {seconds} second.",
+                                          "Too many wrong attempts. Wait {seconds} seconds.",
+                                          seconds).format(seconds=seconds))
             return
         pin = self.pin.text()
         if self._pin_problem(pin):
