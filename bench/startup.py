@@ -50,6 +50,10 @@ def child_bare(t0: float) -> dict[str, float]:
     window = QWidget()
     window.resize(1200, 800)
     run_until_first_paint(window, window.show, lambda: painted.extend((time.time() - t0, _cpu_s())))
+    extra = sorted(m for m in sys.modules if m.startswith("familyprivacy.")
+                   and m not in ("familyprivacy.ui", "familyprivacy.ui.first_paint"))
+    if extra:
+        raise RuntimeError(f"the bare window loaded part of the app: {extra}")
     return {"start_s": painted[0], "start_cpu_s": painted[1], "peak_mb": _peak_mb()}
 
 
