@@ -27,12 +27,18 @@ class Visit:
     language: str = "en"
     started: str = field(default_factory=lambda: _now())
     shown: list[Shown] = field(default_factory=list)
-    fingerprints: dict[str, str] = field(default_factory=dict)  # language -> content fingerprint
     languages_used: list[str] = field(default_factory=list)
+    views: dict[str, NoticeView] = field(default_factory=dict, repr=False)  # language -> what was shown
 
     def __post_init__(self) -> None:
         if self.language not in self.languages_used:
             self.languages_used.append(self.language)
+
+    @property
+    def fingerprints(self) -> dict[str, str]:
+        """Language -> fingerprint of the content shown in it; hashed when asked for (views are
+        immutable, so it is the same as at the time, and hashing a whole view is not free)."""
+        return {lang: view.fingerprint for lang, view in self.views.items()}
 
     def set_language(self, code: str) -> None:
         self.language = code
@@ -44,8 +50,7 @@ class Visit:
         """Note that these sections of ``view`` were put in front of the family just now."""
         if view.notice_id != self.notice_id:
             raise ValueError("the view belongs to another notice than this visit")
-        if view.language not in self.fingerprints:  # hashing the whole view is not free
-            self.fingerprints[view.language] = view.fingerprint
+        self.views.setdefault(view.language, view)
         now = _now()
         for sid in section_ids:
             section = view.section(sid)
