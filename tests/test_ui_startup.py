@@ -107,3 +107,16 @@ def test_topic_rows_measure_the_viewport_with_and_without_a_scroll_bar(
         topics.addItems([f"Topic {i}" for i in range(count)])
         qtbot.waitUntil(lambda c=count: topics.verticalScrollBar().isVisible() == (c == 40), timeout=2000)
         assert delegate.row_width() == topics.viewport().width() - 2 * topics.spacing()
+
+
+def test_choices_bar_shows_only_on_a_topic_page(qtbot: QtBot, notices: LoadResult,  # noqa: F811
+                                                no_translations: None) -> None:  # noqa: F811
+    from familyprivacy import settings
+    from tests.test_ui_support import make_window
+
+    window = make_window(qtbot, notices, settings.Loaded(settings.Settings(council="example")))
+    assert window.stack.currentWidget() is window.notice_picker  # the first screen, already current
+    assert not window.recorder.choices_bar.isVisible()
+    window.start_visit("example/test")
+    window.choose_language("en")
+    assert window.recorder.choices_bar.isVisible()

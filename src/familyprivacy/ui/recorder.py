@@ -57,6 +57,7 @@ class Recorder(QObject):
         row.setContentsMargins(16, 0, 16, 12)
         row.addStretch(1)
         row.addWidget(self.choices_button)
+        self.choices_bar.setVisible(False)  # shown with a topic page of a notice that has choices
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.idle = IdleLock(app, window.settings.idle_lock_minutes, self)
