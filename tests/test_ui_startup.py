@@ -109,14 +109,17 @@ def test_topic_rows_measure_the_viewport_with_and_without_a_scroll_bar(
         assert delegate.row_width() == topics.viewport().width() - 2 * topics.spacing()
 
 
-def test_choices_bar_shows_only_on_a_topic_page(qtbot: QtBot, notices: LoadResult,  # noqa: F811
-                                                no_translations: None) -> None:  # noqa: F811
+def test_choices_bar_starts_hidden(qtbot: QtBot, notices: LoadResult,  # noqa: F811 - fixture
+                                   no_translations: None) -> None:  # noqa: F811 - fixture
+    """On the list of notices as the first screen it once showed (tests/test_record_visit.py shows
+    it appearing under a topic page of a notice with choices)."""
     from familyprivacy import settings
     from tests.test_ui_support import make_window
 
-    window = make_window(qtbot, notices, settings.Loaded(settings.Settings(council="example")))
-    assert window.stack.currentWidget() is window.notice_picker  # the first screen, already current
-    assert not window.recorder.choices_bar.isVisible()
-    window.start_visit("example/test")
-    window.choose_language("en")
-    assert window.recorder.choices_bar.isVisible()
+    win = make_window(qtbot, notices, settings.Loaded(settings.Settings(council="example")))
+    assert win.stack.currentWidget() is win.notice_picker  # the first screen, already current
+    assert not win.recorder.choices_bar.isVisible()
+    win.start_visit("example/test")
+    win.choose_language("en")
+    assert win.stack.currentWidget() is win.topic_view
+    assert not win.recorder.choices_bar.isVisible()  # this test notice offers no choices
