@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
-import sys
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -186,30 +183,3 @@ def test_strict_undefined_holds_in_compiled_templates(resources: Path) -> None:
     assert compiled_in_use()
     with pytest.raises(jinja2.UndefinedError):
         templating.environment().get_template("notice_page.html").render()
-
-
-def test_the_wheel_carries_a_compiled_set_that_is_used(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1]
-    dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(dist), str(root)], check=True, cwd=tmp_path)
-    (wheel,) = dist.glob("familyprivacy-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "familyprivacy/resources/compiled_templates/manifest.json" in names
-    assert len([n for n in names if n.startswith("familyprivacy/resources/compiled_templates/tmpl_")]) == 3
-    assert len(names) == len(set(names)), "no file twice"
-
-    site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-                    str(wheel)], check=True)
-    probe = (
-        "from familyprivacy.content.templating import environment\n"
-        "print(type(environment().loader).__name__)\n"
-        "print(environment().get_template('topic.html').filename)\n"
-    )
-    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "FAMILYPRIVACY_DATA_DIR": str(tmp_path / "d"),
-           "FAMILYPRIVACY_CACHE_DIR": str(tmp_path / "c")}
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
-                         cwd=tmp_path, check=True).stdout.splitlines()
-    assert out[0] == "ChoiceLoader"
-    assert out[1].startswith(str(site / "familyprivacy" / "resources" / "compiled_templates")), out

@@ -15,7 +15,11 @@ def test_wheel_carries_resources_and_works_outside_the_source_tree(tmp_path: Pat
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
                     "-w", str(dist), str(ROOT)], check=True, cwd=tmp_path)
     (wheel,) = dist.glob("familyprivacy-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
+    listed = zipfile.ZipFile(wheel).namelist()
+    names = set(listed)
+    assert len(listed) == len(names), "no file twice"
+    assert "familyprivacy/resources/compiled_templates/manifest.json" in names
+    assert len([n for n in names if n.startswith("familyprivacy/resources/compiled_templates/tmpl_")]) == 3
     assert "familyprivacy/resources/notices/README.md" in names
     assert "familyprivacy/resources/templates/notice_page.html" in names
     tomls = {n for n in names if n.startswith("familyprivacy/resources/notices/") and n.endswith(".toml")}
@@ -36,6 +40,9 @@ def test_wheel_carries_resources_and_works_outside_the_source_tree(tmp_path: Pat
         "print(familyprivacy.__file__)\n"
         "print(p.resources_dir())\n"
         "print(len(r.notices), len(r.errors))\n"
+        "from familyprivacy.content.templating import environment\n"
+        "print(type(environment().loader).__name__)\n"
+        "print(environment().get_template('topic.html').filename)\n"
     )
     env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "FAMILYPRIVACY_DATA_DIR": str(tmp_path / "d"),
            "FAMILYPRIVACY_CACHE_DIR": str(tmp_path / "c")}
@@ -46,3 +53,6 @@ def test_wheel_carries_resources_and_works_outside_the_source_tree(tmp_path: Pat
     loaded, errors = map(int, out[2].split())
     assert errors == 0
     assert loaded == len(tomls)
+    # The templates compiled at build time are the ones the installed app uses.
+    assert out[3] == "ChoiceLoader"
+    assert out[4].startswith(str(site / "familyprivacy" / "resources" / "compiled_templates")), out
