@@ -176,3 +176,40 @@ def test_a_child_without_a_real_birth_date_still_gives_a_valid_consent() -> None
     Consent.model_validate(resource)
     assert "birthDate" not in resource["contained"][0]
     assert resource["contained"][0]["name"][0]["text"] == "Zofia"
+
+
+def test_export_comes_in_pages_that_join_up(inbox: tuple[InboxServer, FakeOutbox, str]) -> None:
+    server, _, team = inbox
+    whole = _decision_ids(_get(server, team, "fhir").json())
+    assert len(whole) == 7
+    seen: list[str] = []
+    reply = _get(server, team, "fhir", limit="3")
+    pages = 0
+    while True:
+        data = reply.json()
+        Bundle.model_validate(data)  # a Bundle with its links is still valid FHIR
+        pages += 1
+        seen += _decision_ids(data)
+        links = {link["relation"]: link["url"] for link in data.get("link", [])}
+        assert "self" in links
+        if "next" not in links:
+            break
+        assert "limit=3" in links["next"]  # the same page size (and filters) on the next page
+        reply = httpx.get(links["next"], headers={"authorization": f"Bearer {team}"}, timeout=30)
+    assert pages == 3 and seen == whole
+
+    # Filters hold across pages; CSV names the next page in a Link header.
+    first = _get(server, team, "csv", status="given", limit="1")
+    rows = list(csv.DictReader(io.StringIO(first.text)))
+    assert len(rows) == 1 and 'rel="next"' in first.headers["link"]
+    url = first.headers["link"].split(">")[0].lstrip("<")
+    second = httpx.get(url, headers={"authorization": f"Bearer {team}"}, timeout=30)
+    rows += list(csv.DictReader(io.StringIO(second.text)))
+    assert sorted(r["decision_id"] for r in rows) == ["va-d1", "vb-d1"]
+    assert "link" not in second.headers
+
+    for bad in ({"limit": "0"}, {"limit": "5001"}, {"limit": "ten"}, {"after": "not-a-cursor"},
+                {"after": "W10"}, {"after": "x" * 500}):
+        reply = _get(server, team, "fhir", **bad)
+        assert reply.status_code == 400, bad
+        assert "limit" in reply.json()["error"] or "after" in reply.json()["error"]

@@ -145,11 +145,16 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
             filters = export.Filters.parse(dict(request.query_params))
         except export.FilterError as exc:
             raise Refused(400, str(exc)) from None
-        records = await run_in_threadpool(export.query, engine, filters)
+        records, after = await run_in_threadpool(export.page, engine, filters)
+        links = {"self": str(request.url)}
+        if after is not None:  # the same filters and page size, from where this page ended
+            links["next"] = str(request.url.include_query_params(after=after))
         if fmt == "csv":
-            return Response(export.to_csv(records), media_type="text/csv; charset=utf-8",
-                            headers={"content-disposition": "attachment; filename=consents.csv"})
-        return JSONResponse(export.to_fhir(records), media_type="application/fhir+json")
+            headers = {"content-disposition": "attachment; filename=consents.csv"}
+            if "next" in links:
+                headers["link"] = f'<{links["next"]}>; rel="next"'
+            return Response(export.to_csv(records), media_type="text/csv; charset=utf-8", headers=headers)
+        return JSONResponse(export.to_fhir(records, links), media_type="application/fhir+json")
 
     async def actioned(request: Request) -> Response:
         name = await run_in_threadpool(_team, engine, _bearer(request))

@@ -1,5 +1,9 @@
 """What arrived, for the team: decisions filtered by date, notice, choice, status and state.
 
+An export comes in pages (``limit``, at most ``MAX_LIMIT``): each page names the
+next with an opaque ``after`` cursor, so a council's whole history never has to
+fit in one response.
+
 "State" is the team's own: a withdrawal or a referral is *open* until someone
 marks it *actioned*. CSV cells that a spreadsheet would run as a formula are
 quoted with a leading apostrophe.
@@ -7,14 +11,16 @@ quoted with a leading apostrophe.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from familyprivacy.server import db
@@ -29,6 +35,8 @@ CSV_COLUMNS = (
     "received_at", "state", "actioned_at",
 )
 STATES = frozenset({"open", "actioned"})
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 5000
 
 
 class FilterError(ValueError):
@@ -43,10 +51,12 @@ class Filters:
     choice: str | None = None
     status: str | None = None
     state: str | None = None
+    after: tuple[str, str] | None = None  # (recorded_at, event_id) of the last record already sent
+    limit: int | None = None  # None: everything (the server's own tools); the web export always pages
 
     @classmethod
     def parse(cls, params: dict[str, str]) -> Filters:
-        unknown = set(params) - {"since", "until", "notice", "choice", "status", "state"}
+        unknown = set(params) - {"since", "until", "notice", "choice", "status", "state", "after", "limit"}
         if unknown:
             raise FilterError(f"unknown filter {sorted(unknown)[0]!r}")
         status, state = params.get("status"), params.get("state")
@@ -55,7 +65,36 @@ class Filters:
         if state is not None and state not in STATES:
             raise FilterError("state must be open or actioned")
         return cls(_moment(params.get("since"), "since"), _moment(params.get("until"), "until"),
-                   params.get("notice"), params.get("choice"), status, state)
+                   params.get("notice"), params.get("choice"), status, state,
+                   _cursor(params.get("after")), _limit(params.get("limit")))
+
+
+def _limit(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_LIMIT
+    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+        raise FilterError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(value)
+
+
+def cursor(record: Record) -> str:
+    """Where the next page starts: after this record, in the export's order."""
+    raw = json.dumps([record.recorded_at, record.event_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor(value: str | None) -> tuple[str, str] | None:
+    if value is None:
+        return None
+    try:
+        if len(value) > 400:
+            raise ValueError
+        data = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        if (isinstance(data, list) and len(data) == 2 and all(isinstance(x, str) for x in data)):
+            return data[0], data[1]
+    except (ValueError, binascii.Error, RecursionError):
+        pass
+    raise FilterError("after must be the cursor a page of this export gave")
 
 
 def _moment(value: str | None, name: str) -> str | None:
@@ -87,6 +126,7 @@ class Record:
 
 
 def query(engine: Engine, filters: Filters) -> list[Record]:
+    """The decisions that pass the filters, oldest first; at most ``filters.limit`` of them."""
     e, a = db.events.c, db.actions.c
     stmt = (select(e.event_id, e.device_id, e.notice_id, e.council_id, e.recorded_at, e.received_at,
                    e.body, e.visit_id, a.actioned_at)
@@ -106,6 +146,11 @@ def query(engine: Engine, filters: Filters) -> list[Record]:
         stmt = stmt.where(a.actioned_at.is_(None))
     elif filters.state == "actioned":
         stmt = stmt.where(a.actioned_at.is_not(None))
+    if filters.after:
+        at, event_id = filters.after
+        stmt = stmt.where(or_(e.recorded_at > at, and_(e.recorded_at == at, e.event_id > event_id)))
+    if filters.limit is not None:
+        stmt = stmt.limit(filters.limit)
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
         visit_ids = sorted({r.visit_id for r in rows if r.visit_id})
@@ -118,9 +163,19 @@ def query(engine: Engine, filters: Filters) -> list[Record]:
                    json.loads(r.body), visits.get(r.visit_id), r.actioned_at) for r in rows]
 
 
-def to_fhir(records: list[Record]) -> dict[str, Any]:
+def page(engine: Engine, filters: Filters) -> tuple[list[Record], str | None]:
+    """One page of the export, and the cursor of the next (None on the last page)."""
+    limit = filters.limit if filters.limit is not None else DEFAULT_LIMIT
+    records = query(engine, replace(filters, limit=limit + 1))
+    if len(records) > limit:
+        return records[:limit], cursor(records[limit - 1])
+    return records, None
+
+
+def to_fhir(records: list[Record], links: dict[str, str] | None = None) -> dict[str, Any]:
+    """A FHIR Bundle; ``links`` (relation -> URL, e.g. ``self`` and ``next``) is how FHIR pages."""
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    return bundle([consent(r.event_id, r.decision, r.visit, r.notice_id) for r in records], stamp)
+    return bundle([consent(r.event_id, r.decision, r.visit, r.notice_id) for r in records], stamp, links)
 
 
 def _names(ids: list[Any], people: list[Any] | None) -> str:

@@ -102,6 +102,10 @@ def consent(event_id: str, decision: dict[str, Any], visit: dict[str, Any] | Non
     return resource
 
 
-def bundle(resources: list[dict[str, Any]], generated_at: str) -> dict[str, Any]:
-    return {"resourceType": "Bundle", "type": "collection", "timestamp": generated_at,
-            "entry": [{"fullUrl": f"{SYSTEM}:consent:{r['id']}", "resource": r} for r in resources]}
+def bundle(resources: list[dict[str, Any]], generated_at: str,
+           links: dict[str, str] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"resourceType": "Bundle", "type": "collection", "timestamp": generated_at}
+    if links:
+        out["link"] = [{"relation": relation, "url": url} for relation, url in links.items()]
+    out["entry"] = [{"fullUrl": f"{SYSTEM}:consent:{r['id']}", "resource": r} for r in resources]
+    return out
