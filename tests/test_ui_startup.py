@@ -25,26 +25,18 @@ RECORDING_SIDE = ("cryptography", "argon2", "familyprivacy.consent.store", "fami
 
 SCRIPT = """
 import json, sys
-from familyprivacy import settings
-from familyprivacy.content.loader import load_all
-from familyprivacy.ui.app import application, build_window
-from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
+from familyprivacy.ui.app import application, build_window, open_first_topic
+from familyprivacy.ui.first_paint import run_until_first_paint
 
-app = application()
-loaded = load_all()
-notice = loaded.notices[0]
-if sys.argv[1] == "locked":
-    window = build_window(app, lock=True)
-    target, start = window.stack.currentWidget(), window.show
-else:
-    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
-    window = build_window(app, loaded, prefs)
-    window.resize(1200, 800)
-    window.show()
-    window.start_visit(notice.id)
-    target, start = viewport_of(window.topic_view.browser), lambda: window.choose_language("en")
 painted = []
-run_until_first_paint(target, start, lambda: painted.append(type(window.stack.currentWidget()).__name__))
+if sys.argv[1] == "locked":
+    window = build_window(application(), lock=True)
+    run_until_first_paint(window.stack.currentWidget(), window.show,
+                          lambda: painted.append(type(window.stack.currentWidget()).__name__))
+else:
+    paints = []
+    window = open_first_topic(lambda: paints.append(1))
+    painted = [type(window.stack.currentWidget()).__name__ for _ in paints]
 print(json.dumps({"painted": painted, "modules": sorted(sys.modules)}))
 """
 

@@ -338,21 +338,10 @@ def measure_startup() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # Qt itself loads as the app loads it, below
     with tempfile.TemporaryDirectory(prefix="familyprivacy-start-") as data:
         os.environ["FAMILYPRIVACY_DATA_DIR"] = data
-        from familyprivacy import settings
-        from familyprivacy.content.loader import load_all
-        from familyprivacy.ui.app import application, build_window
-        from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
+        from familyprivacy.ui.app import open_first_topic
 
-        app = application()
-        loaded = load_all(cached=True)
-        notice = loaded.notices[0]
-        window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
-        window.resize(1200, 800)
-        window.show()
-        window.start_visit(notice.id)
         painted: list[float] = []
-        run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
-                              lambda: painted.append(time.time() - t0))
+        window = open_first_topic(lambda: painted.append(time.time() - t0))
         shown = window.topic_view.browser.toPlainText().count("\n")
         window.close()
     print(json.dumps({"first_topic_s": painted[0], "lines_shown": shown}))

@@ -13,6 +13,7 @@ from familyprivacy.content.loader import LoadResult, load_all
 # isort: on
 import argparse
 import sys
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication
 
@@ -49,3 +50,23 @@ def run(args: argparse.Namespace) -> int:
     window.resize(1200, 800)
     window.show()
     return int(app.exec())
+
+
+def open_first_topic(on_paint: Callable[[], None]) -> MainWindow:
+    """The visit the start-up figures time (bench/startup.py, ``--measure-startup``, the tests).
+
+    The first installed notice, in English, without the lock: start to the first paint of
+    its first topic page. ``on_paint`` takes the reading; the window is returned showing it.
+    """
+    from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
+
+    app = application()
+    loaded = load_all(cached=True)  # as the app loads them
+    notice = loaded.notices[0]
+    window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
+    window.resize(1200, 800)
+    window.show()
+    window.start_visit(notice.id)
+    run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
+                          on_paint)
+    return window

@@ -16,8 +16,10 @@ class _Watch(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.done:
             self.done = True
-            self.on_paint()
-            self.loop.quit()
+            try:
+                self.on_paint()
+            finally:  # a reading that fails must not leave the loop waiting for ever
+                self.loop.quit()
         return False
 
 
