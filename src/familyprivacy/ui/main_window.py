@@ -163,7 +163,6 @@ class MainWindow(QMainWindow):
             picker = CouncilPicker(self.loaded.notices, self.stack)
             picker.chosen.connect(self.choose_council)
             picker.demo_chosen.connect(lambda: self.choose_council("", demo=True))
-            picker.retranslate()
             self.stack.addWidget(picker)
             self._council_picker = picker
         return self._council_picker
