@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from familyprivacy.content.localize import ChoiceView, NoticeView
 from familyprivacy.i18n import N_, _
+from familyprivacy.ui.forms import scrolling_column
 
 INFORMATION_ONLY = "information-only"
 # What each answer button records (information-only items are recorded as explained: "given").
@@ -97,11 +97,7 @@ class DecisionFlow(QWidget):
         self.columns.addWidget(self.english_box, 2)
         page = QWidget()
         page.setLayout(self.columns)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(page)
+        scroll = scrolling_column(page)
 
         self.back = QPushButton()
         self.back.clicked.connect(self.go_back)

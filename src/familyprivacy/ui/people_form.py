@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,13 +23,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
 from familyprivacy.i18n import N_, _, languages
+from familyprivacy.ui.forms import scrolling_column
 from familyprivacy.ui.signature_pad import SignaturePad
 
 RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
@@ -167,11 +166,7 @@ class PeopleForm(QWidget):
         for box in (self.people_box, self.children_box, self.how_box, self.interpreter_box):
             form.addWidget(box)
         form.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
+        scroll = scrolling_column(body)
 
         self.back = QPushButton()
         self.back.clicked.connect(self.back_requested)

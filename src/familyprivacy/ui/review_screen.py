@@ -9,11 +9,9 @@ import html
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -22,6 +20,7 @@ from PySide6.QtWidgets import (
 from familyprivacy.content.localize import NoticeView
 from familyprivacy.i18n import _, languages
 from familyprivacy.ui.decision_flow import answer_label
+from familyprivacy.ui.forms import scrolling_column
 from familyprivacy.ui.people_form import INTERPRETER_MODES, People
 
 SAVED_STYLE = "background: #1e6b34; color: #ffffff; padding: 16px; border-radius: 6px; font-weight: bold;"
@@ -86,11 +85,7 @@ class ReviewScreen(QWidget):
         column.addWidget(self.details)
         column.addWidget(self.signature)
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
+        scroll = scrolling_column(body)
 
         self.back = QPushButton()
         self.save = QPushButton()
