@@ -98,10 +98,14 @@ def test_real_rtl_language_mirrors_and_notes_the_english_fallback(window: MainWi
     # The language names keep their own fonts whatever the interface language.
     urdu = next(b for b in window.language_picker.buttons if b.key == "ur")
     arabic = next(b for b in window.language_picker.buttons if b.key == "ar")
-    assert urdu.main.font().families()[1] == "Noto Nastaliq Urdu"
-    assert "Noto Nastaliq Urdu" not in arabic.main.font().families()
-    assert urdu.main.font().pointSizeF() > window.topic_view.next.font().pointSizeF()
+    assert urdu.main_font().families()[1] == "Noto Nastaliq Urdu"
+    assert "Noto Nastaliq Urdu" not in arabic.main_font().families()
+    assert urdu.main_font().pointSizeF() > window.topic_view.next.font().pointSizeF()
     window.set_language("ur")
+    # A line edit is as tall as its first font, and cuts off what goes beyond: in Urdu that is Nastaliq.
+    field = window.language_picker.filter
+    assert field.font().families()[0] == "Noto Nastaliq Urdu"
+    assert field.fontMetrics().height() > 1.5 * window.topic_view.next.fontMetrics().height()
     text = window.topic_view.browser.toPlainText()
     # No Urdu translation exists yet: the English is shown, and the page says why.
     assert "We are the council. We help you." in text

@@ -60,8 +60,8 @@ class LanguagePicker(QWidget):
         self._grid.setSpacing(12)
         for lang in self.languages:
             button = BigButton(lang.code, grid_host)
-            button.main.setLayoutDirection(Qt.LayoutDirection.RightToLeft if lang.rtl
-                                           else Qt.LayoutDirection.LeftToRight)
+            button.main_direction = (Qt.LayoutDirection.RightToLeft if lang.rtl
+                                     else Qt.LayoutDirection.LeftToRight)
             button.clicked.connect(lambda _checked=False, c=lang.code: self.chosen.emit(c))
             self.buttons.append(button)
         scroll = QScrollArea()

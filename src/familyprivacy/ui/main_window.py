@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
             self._font_key = key
             size = theme.BASE_POINT_SIZE * key[1]
             QApplication.setFont(fonts.ui_font(lang, size))  # dialogs and widgets made later
-            theme.apply(app, self.settings.high_contrast, size, list(key[0]), fonts.native_families())
+            theme.apply(app, self.settings.high_contrast, size, list(key[0]))
 
     def _save(self, new: settings.Settings) -> None:
         self.settings = new

@@ -15,6 +15,9 @@ CONTROLS_MAX = 1.5
 # Nastaliq's lines are 2.5 em against Noto Sans's 1.36, so its controls stop sooner to reach the same height.
 CONTROLS_MAX_NASTALIQ = 1.25
 NASTALIQ = "Noto Nastaliq Urdu"
+# The lines of the big buttons (BigButton), against the interface's text size: ``native`` names a
+# language in its own script (``native_ur`` in Nastaliq).
+LINE_SCALES = {"big": 1.4, "small": 0.9, "native": 1.55, "native_ur": 1.55}
 CONTROLS = ("TopicView QPushButton", "TopicView QLabel", "TopicView QListWidget",
             "PresentationBar QPushButton", "PresentationBar QLabel", "QMenuBar")
 
@@ -61,13 +64,12 @@ def _families(families: list[str]) -> str:
 
 
 def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT_SIZE,
-          families: list[str] | None = None, native: dict[str, list[str]] | None = None) -> None:
+          families: list[str] | None = None) -> None:
     """Colours, focus rings and fonts for every widget, in one style sheet.
 
     Fonts live here too: once a style sheet is set, Qt no longer passes the application
-    font on to existing widgets. ``families`` is the interface's font list; ``native``
-    maps label object names to the font list of the language they name. Restyling every
-    widget is slow, so only a real change is applied.
+    font on to existing widgets. ``families`` is the interface's font list. Restyling
+    every widget is slow, so only a real change is applied.
     """
     new_palette = palette(high_contrast)
     if app.palette() != new_palette:
@@ -91,8 +93,6 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         f"QProgressBar {{ border: 2px solid {c.rule}; border-radius: 4px; background-color: {c.base}; }}"
         f"QProgressBar::chunk {{ background-color: {c.highlight}; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
-        f"QLabel#big {{ font-size: {round(point_size * 1.4)}pt; }}"
-        f"QLabel#small {{ font-size: {round(point_size * 0.9)}pt; }}"
     )
     if families:
         sheet = f"* {{ font-family: {_families(families)}; font-size: {round(point_size, 1)}pt; }}" + sheet
@@ -100,9 +100,11 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         controls = min(point_size, BASE_POINT_SIZE * cap)
         if controls < point_size:
             sheet += f"{', '.join(CONTROLS)} {{ font-size: {round(controls, 1)}pt; }}"
-    for name, own in (native or {}).items():
-        size = round(point_size * 1.55)
-        sheet += f"QLabel#{name} {{ font-family: {_families(own)}; font-size: {size}pt; }}"
+        if NASTALIQ in families[:2]:
+            # A line edit takes its height, and where it cuts off what it draws, from its first
+            # font: with Noto Sans first, Nastaliq's marks above and below (2.5 em tall) were lost.
+            first = [NASTALIQ, *(f for f in families if f != NASTALIQ)]
+            sheet += f"QLineEdit {{ font-family: {_families(first)}; }}"
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
 
