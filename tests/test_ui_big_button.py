@@ -1,6 +1,8 @@
-"""The big buttons draw their own two lines: sized for them, redrawn when the text size or language changes."""
+"""Big buttons draw their own two lines: sized for them, redrawn when the text size or language changes."""
 
 from __future__ import annotations
+
+import itertools
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage
@@ -72,7 +74,7 @@ def test_both_lines_are_drawn_inside_the_button(qtbot: QtBot) -> None:
     rows = ink_rows(button)
     assert rows, "no text was drawn"
     # Two lines, with a gap between them, inside the frame.
-    gaps = [b - a for a, b in zip(rows, rows[1:], strict=False) if b - a > 1]
+    gaps = [b - a for a, b in itertools.pairwise(rows) if b - a > 1]
     assert gaps, "the two lines ran together or one is missing"
     assert rows[0] > 3 and rows[-1] < button.height() - 3
     assert button.accessibleName() == "Polski (Polish)"

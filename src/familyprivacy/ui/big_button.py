@@ -93,7 +93,7 @@ class BigButton(QPushButton):
         return max(widths)
 
     def _longest_word(self) -> int:
-        words = []
+        words: list[int] = []
         for font, text in zip(self._line_fonts(), (self.main_text, self.sub_text), strict=True):
             metrics = QFontMetrics(font)
             words.extend(metrics.horizontalAdvance(w) for w in text.split())
