@@ -42,6 +42,7 @@ class BigButton(QPushButton):
         self.main_direction: Qt.LayoutDirection | None = None
         self._fonts: tuple[QFont, QFont] | None = None
         self._heights: dict[int, tuple[int, int]] = {}
+        self._widths_cache: tuple[int, int] | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -69,6 +70,7 @@ class BigButton(QPushButton):
     def _forget(self) -> None:
         self._fonts = None
         self._heights.clear()
+        self._widths_cache = None
         self.updateGeometry()
         self.update()
 
@@ -84,20 +86,18 @@ class BigButton(QPushButton):
             cached = self._heights[text_width] = (main.height(), sub.height())
         return cached
 
-    def _natural_width(self) -> int:
-        """The widest line unwrapped, as a word-wrapped label would first try it."""
-        main_font, sub_font = self._line_fonts()
-        widths = [QFontMetrics(main_font).horizontalAdvance(self.main_text)]
-        if self.sub_text:
-            widths.append(QFontMetrics(sub_font).horizontalAdvance(self.sub_text))
-        return max(widths)
-
-    def _longest_word(self) -> int:
-        words: list[int] = []
-        for font, text in zip(self._line_fonts(), (self.main_text, self.sub_text), strict=True):
-            metrics = QFontMetrics(font)
-            words.extend(metrics.horizontalAdvance(w) for w in text.split())
-        return max(words, default=0)
+    def _widths(self) -> tuple[int, int]:
+        """The widest line unwrapped, and the widest word (shaping text is the costly part: once each)."""
+        if self._widths_cache is None:
+            natural = longest = 0
+            for font, text in zip(self._line_fonts(), (self.main_text, self.sub_text), strict=True):
+                if text:
+                    metrics = QFontMetrics(font)
+                    natural = max(natural, metrics.horizontalAdvance(text))
+                    # Wrapped to no width at all, every word is a line of its own.
+                    longest = max(longest, metrics.boundingRect(QRect(0, 0, 1, _TALL), _FLAGS, text).width())
+            self._widths_cache = (natural, longest)
+        return self._widths_cache
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -107,16 +107,14 @@ class BigButton(QPushButton):
         return max(MIN_HEIGHT, main + (sub + _SPACING if sub else 0) + 2 * _MARGIN_Y)
 
     def sizeHint(self) -> QSize:
-        # As a word-wrapped label does: the natural width, narrowed while it still fits in few lines.
-        average = QFontMetrics(self.main_font()).averageCharWidth()
-        width = min(self._natural_width(), average * 80)
-        if width > 0 and self._line_heights(width // 2)[0] < 4 * QFontMetrics(self.main_font()).lineSpacing():
-            width = max(width // 2, self._longest_word())
+        # As a word-wrapped label does: one line, unless it is longer than about 80 characters.
+        natural, longest = self._widths()
+        width = max(longest, min(natural, QFontMetrics(self.main_font()).averageCharWidth() * 80))
         width += 2 * _MARGIN_X
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
-        width = self._longest_word() + 2 * _MARGIN_X
+        width = self._widths()[1] + 2 * _MARGIN_X
         return QSize(width, self.heightForWidth(width))
 
     def changeEvent(self, event: QEvent) -> None:

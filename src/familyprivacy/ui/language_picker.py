@@ -58,6 +58,8 @@ class LanguagePicker(QWidget):
         column.addLayout(self._grid)
         column.addStretch(1)  # a short list keeps its buttons' size, at the top
         self._grid.setSpacing(12)
+        for i in range(COLUMNS):  # columns of one width, whatever the names in them
+            self._grid.setColumnStretch(i, 1)
         for lang in self.languages:
             button = BigButton(lang.code, grid_host)
             button.main_direction = (Qt.LayoutDirection.RightToLeft if lang.rtl
