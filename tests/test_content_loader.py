@@ -57,6 +57,7 @@ def test_sentence_in_two_sections_is_caught(tmp_path: Path) -> None:
         (lambda t: t.replace('title = "Test notice"', "title = 7"), "must be text"),
         (lambda t: t.replace("We help you.", "We help you.<script>alert(1)</script>", 1),
          "HTML or script"),
+        (lambda t: t.replace("We help you.", "We help you. JavaScript:alert(1)", 1), "HTML or script"),
         (lambda t: t.replace("We help you.", "We help you.\\u0007", 1), "control characters"),
         (lambda t: t.replace("We help you.", "We help you.\\r", 1), "control characters"),
         (lambda t: t.replace("[council]", "[council"), "not valid TOML"),
