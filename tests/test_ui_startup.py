@@ -37,11 +37,13 @@ else:
     paints = []
     window = open_first_topic(lambda: paints.append(1))
     painted = [type(window.stack.currentWidget()).__name__ for _ in paints]
-print(json.dumps({"painted": painted, "modules": sorted(sys.modules)}))
+import PySide6.QtWidgets
+print(json.dumps({"painted": painted, "modules": sorted(sys.modules),
+                  "qt_types": sorted(PySide6.QtWidgets.__dict__)}))  # the classes PySide has set up
 """
 
 
-def _start(kind: str, tmp_path: Path) -> tuple[list[str], set[str]]:
+def _start(kind: str, tmp_path: Path) -> tuple[list[str], set[str], set[str]]:
     """A second start, as on any day but the first: the first builds the caches (language names)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), QT_QPA_PLATFORM="offscreen",
                FAMILYPRIVACY_DATA_DIR=str(tmp_path / kind), FAMILYPRIVACY_CACHE_DIR=str(tmp_path / "cache"))
@@ -49,7 +51,7 @@ def _start(kind: str, tmp_path: Path) -> tuple[list[str], set[str]]:
         out = subprocess.run([sys.executable, "-c", SCRIPT, kind], env=env, capture_output=True, text=True,
                              timeout=120, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    return result["painted"], set(result["modules"])
+    return result["painted"], set(result["modules"]), set(result["qt_types"])
 
 
 def _loaded(modules: set[str], name: str) -> bool:
@@ -57,14 +59,16 @@ def _loaded(modules: set[str], name: str) -> bool:
 
 
 def test_first_topic_is_shown_without_the_recording_side(tmp_path: Path) -> None:
-    painted, modules = _start("visit", tmp_path)
+    painted, modules, qt_types = _start("visit", tmp_path)
     assert painted == ["TopicView"]
     assert "familyprivacy.ui.topic_view" in modules  # the check can see what was loaded
     assert [m for m in RECORDING_SIDE if _loaded(modules, m)] == []
+    # Setting up QStyle's Python enums (about 800 members) is left until something needs them.
+    assert "QListWidget" in qt_types and "QStyle" not in qt_types
 
 
 def test_the_locked_app_opens_without_the_store(tmp_path: Path) -> None:
-    painted, modules = _start("locked", tmp_path)
+    painted, modules, _qt_types = _start("locked", tmp_path)
     assert painted == ["UnlockScreen"]
     assert "familyprivacy.ui.unlock_screen" in modules
     assert [m for m in RECORDING_SIDE if _loaded(modules, m)] == []
@@ -115,3 +119,29 @@ def test_choices_bar_starts_hidden(qtbot: QtBot, notices: LoadResult,  # noqa: F
     win.choose_language("en")
     assert win.stack.currentWidget() is win.topic_view
     assert not win.recorder.choices_bar.isVisible()  # this test notice offers no choices
+
+
+def test_the_selected_topic_is_drawn_highlighted(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QColor, QImage, QPalette
+
+    topics = TopicList()
+    qtbot.addWidget(topics)
+    topics.resize(300, 200)
+    topics.addItems(["Who we are", "Your rights", "How to complain"])
+    topics.setCurrentRow(1)
+    image = topics.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    highlight = topics.palette().color(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight)
+    active = topics.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+
+    def highlighted(row: int) -> bool:
+        rect = topics.visualItemRect(topics.item(row))
+        y = rect.center().y()
+        return any(QColor(image.pixel(x, y)) in (highlight, active) for x in range(rect.left(), rect.right()))
+
+    assert highlighted(1)
+    assert not highlighted(0) and not highlighted(2)
+    # The selected title is drawn in the highlighted text colour (white on the highlight).
+    text = topics.palette().color(QPalette.ColorRole.HighlightedText)
+    rect = topics.visualItemRect(topics.item(1)).adjusted(2, 2, -2, -2)
+    assert any(QColor(image.pixel(x, y)) == text
+               for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom()))

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QListView,
-    QListWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QListView, QListWidget, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 PAD = 6  # at the row's sides, and between the icon and the title
 VPAD = 3  # above and below: ten topics should fit beside the page without scrolling
@@ -30,6 +22,13 @@ class TopicDelegate(QStyledItemDelegate):
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
         self._view = view
+        self._row_only = False
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        if self._row_only:  # the style draws the row; the title and icon are drawn here
+            option.text = ""
+            option.icon = QIcon()
 
     @staticmethod
     def flags(rtl: bool) -> int:
@@ -70,15 +69,18 @@ class TopicDelegate(QStyledItemDelegate):
         text: str = opt.text
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         rtl = opt.direction == Qt.LayoutDirection.RightToLeft
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        # Asked of the view, not of the option's state: reading that state would make PySide
+        # set up QStyle's enums (about 800 members) while the first topic is opened.
+        selection = self._view.selectionModel()
+        selected = selection is not None and selection.isSelected(index)
         size: QSize = opt.decorationSize
         row: QRect = opt.rect
-        # The style draws the row's background, selection and focus; the title and icon are drawn here.
-        opt.text = ""
-        opt.icon = QIcon()
-        widget: QWidget | None = opt.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        # The style draws the row's background, selection and focus, as for any item.
+        self._row_only = True
+        try:
+            super().paint(painter, option, index)
+        finally:
+            self._row_only = False
         painter.save()
         inner = row.adjusted(PAD, VPAD, -PAD, -VPAD)
         left = inner.right() - size.width() + 1 if rtl else inner.left()
