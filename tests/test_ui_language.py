@@ -106,6 +106,11 @@ def test_real_rtl_language_mirrors_and_notes_the_english_fallback(window: MainWi
     field = window.language_picker.filter
     assert field.font().families()[0] == "Noto Nastaliq Urdu"
     assert field.fontMetrics().height() > 1.5 * window.topic_view.next.fontMetrics().height()
+    from PySide6.QtWidgets import QComboBox, QGroupBox
+
+    for other in (QComboBox(window), QGroupBox("x", window)):  # a form's relationship list, its group titles
+        other.ensurePolished()
+        assert other.font().families()[0] == "Noto Nastaliq Urdu", type(other).__name__
     text = window.topic_view.browser.toPlainText()
     # No Urdu translation exists yet: the English is shown, and the page says why.
     assert "We are the council. We help you." in text

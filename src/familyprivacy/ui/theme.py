@@ -101,10 +101,11 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         if controls < point_size:
             sheet += f"{', '.join(CONTROLS)} {{ font-size: {round(controls, 1)}pt; }}"
         if NASTALIQ in families[:2]:
-            # A line edit takes its height, and where it cuts off what it draws, from its first
-            # font: with Noto Sans first, Nastaliq's marks above and below (2.5 em tall) were lost.
-            first = [NASTALIQ, *(f for f in families if f != NASTALIQ)]
-            sheet += f"QLineEdit {{ font-family: {_families(first)}; }}"
+            # Line edits, combo boxes and group box titles take their height, and where they cut
+            # off what they draw, from their first font: with Noto Sans first, Nastaliq's marks
+            # above and below (2.5 em tall) were lost.
+            first = _families([NASTALIQ, *(f for f in families if f != NASTALIQ)])
+            sheet += f"QLineEdit, QComboBox, QAbstractSpinBox, QGroupBox {{ font-family: {first}; }}"
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
 
