@@ -35,6 +35,12 @@ _MO_MAGIC = {b"\xde\x12\x04\x95": "<", b"\x95\x04\x12\xde": ">"}  # little / big
 _PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*")
 
 
+def translated_languages() -> list[str]:
+    """Languages that have a catalog folder under translations/."""
+    root = paths.translations_dir()
+    return sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES").is_dir()) if root.is_dir() else []
+
+
 def placeholders(text: str) -> list[str]:
     return sorted(_PLACEHOLDER.findall(text))
 

@@ -14,6 +14,7 @@ from familyprivacy import paths
 from familyprivacy.content.model import Notice
 from familyprivacy.content.strings import content_strings
 from familyprivacy.i18n import catalogs
+from familyprivacy.i18n.catalogs import translated_languages as translated_languages  # re-exported
 
 
 @dataclass
@@ -40,12 +41,6 @@ class Coverage:
             self.rejected.append(label)
         else:
             self.missing.append(label)
-
-
-def translated_languages() -> list[str]:
-    """Languages that have a catalog folder under translations/."""
-    root = paths.translations_dir()
-    return sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES").is_dir()) if root.is_dir() else []
 
 
 def ui_messages() -> list[tuple[str | None, str]]:

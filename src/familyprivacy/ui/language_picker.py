@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from familyprivacy.i18n import _, coverage, languages
+from familyprivacy.i18n import _, languages
+from familyprivacy.i18n.catalogs import translated_languages
 from familyprivacy.ui import fonts
 from familyprivacy.ui.big_button import BigButton
 
@@ -35,7 +36,7 @@ class LanguagePicker(QWidget):
         super().__init__(parent)
         # Languages with a translation come first; the others are offered, honestly marked,
         # after them: the family still sees their language's name, the worker sees what it means.
-        self.translated = ({"en", *coverage.translated_languages()} if translated is None
+        self.translated = ({"en", *translated_languages()} if translated is None
                            else {"en", *translated})
         self._pseudo = {lang.code for lang in languages.pseudo_languages()}
         self.languages = sorted([*languages.all_languages(), *languages.pseudo_languages()],
