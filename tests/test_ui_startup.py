@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from familyprivacy.content.loader import LoadResult
@@ -145,3 +146,34 @@ def test_the_selected_topic_is_drawn_highlighted(qtbot: QtBot) -> None:
     rect = topics.visualItemRect(topics.item(1)).adjusted(2, 2, -2, -2)
     assert any(QColor(image.pixel(x, y)) == text
                for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom()))
+
+
+def test_the_page_template_loads_while_the_family_reads_the_languages(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811 - fixture
+    from familyprivacy.ui import topic_page
+
+    calls: list[object] = []
+    monkeypatch.setattr(topic_page, "prepare", lambda: calls.append(window.stack.currentWidget()))
+    window.start_visit(window.loaded.notices[0].id)
+    assert calls == []  # not before the picker has been drawn
+    qtbot.waitUntil(lambda: calls == [window.language_picker], timeout=3000)
+
+
+def test_preparing_loads_the_page_template_and_leaves_a_broken_one_to_the_page(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from familyprivacy.content import templating
+    from familyprivacy.ui import topic_page
+
+    asked: list[str] = []
+
+    class Templates:
+        def get_template(self, name: str) -> None:
+            asked.append(name)
+            if len(asked) > 1:
+                raise OSError("the template folder cannot be read")
+
+    monkeypatch.setattr(templating, "environment", lambda: Templates())
+    topic_page.prepare()
+    assert asked == ["topic.html"]
+    topic_page.prepare()  # raises nothing: the page itself reports the problem when shown
+    assert asked == ["topic.html", "topic.html"]

@@ -7,7 +7,7 @@ join the same stack.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,7 @@ from familyprivacy import i18n, settings
 from familyprivacy.content.loader import LoadResult
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _, languages
-from familyprivacy.ui import fonts, theme
+from familyprivacy.ui import fonts, theme, topic_page
 from familyprivacy.ui.council_picker import CouncilPicker
 from familyprivacy.ui.language_picker import LanguagePicker
 from familyprivacy.ui.notice_picker import NoticePicker
@@ -34,6 +34,8 @@ from familyprivacy.ui.qt_translations import QtTranslations
 from familyprivacy.ui.recorder import Recorder
 from familyprivacy.ui.topic_view import TopicView
 from familyprivacy.visit import Visit
+
+PREPARE_PAGES_MS = 200
 
 
 class ScreenStack(QStackedWidget):
@@ -213,6 +215,9 @@ class MainWindow(QMainWindow):
     def show_language_picker(self) -> None:
         self.language_picker.filter.clear()
         self._show(self.language_picker)
+        # While the family reads the languages, the page template loads (once), so the first
+        # page follows their choice sooner; after the picker has been drawn, not before it.
+        QTimer.singleShot(PREPARE_PAGES_MS, topic_page.prepare)
 
     def choose_language(self, code: str) -> None:
         if self.visit is None:
