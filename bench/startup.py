@@ -114,18 +114,10 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
 def child_tap(t0: float) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from familyprivacy import settings
-    from familyprivacy.content.loader import load_all
-    from familyprivacy.ui.app import application, build_window
+    from familyprivacy.ui.app import first_visit
     from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
-    app = application()
-    loaded = load_all(cached=True)
-    notice = loaded.notices[0]
-    window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
-    window.resize(1200, 800)
-    window.show()
-    window.start_visit(notice.id)
+    window = first_visit()
     reading = QEventLoop()
     QTimer.singleShot(1000, reading.quit)  # the family reads the list of languages
     reading.exec()

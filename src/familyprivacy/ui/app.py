@@ -62,6 +62,18 @@ def run(args: argparse.Namespace) -> int:
     return int(app.exec())
 
 
+def first_visit() -> MainWindow:
+    """The first installed notice's visit, unlocked, at the language picker: shown, not yet painted."""
+    app = application()
+    loaded = load_all(cached=True)  # as the app loads them
+    notice = loaded.notices[0]
+    window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
+    window.resize(1200, 800)
+    window.show()
+    window.start_visit(notice.id)
+    return window
+
+
 def open_first_topic(on_paint: Callable[[], None]) -> MainWindow:
     """The visit the start-up figures time (bench/startup.py, ``--measure-startup``, the tests).
 
@@ -70,13 +82,7 @@ def open_first_topic(on_paint: Callable[[], None]) -> MainWindow:
     """
     from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
 
-    app = application()
-    loaded = load_all(cached=True)  # as the app loads them
-    notice = loaded.notices[0]
-    window = build_window(app, loaded, settings.Loaded(settings.Settings(council=notice.council.id)))
-    window.resize(1200, 800)
-    window.show()
-    window.start_visit(notice.id)
+    window = first_visit()
     run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
                           on_paint)
     return window

@@ -64,7 +64,8 @@ class BigButton(QPushButton):
     # -- size ----------------------------------------------------------------
     def _line_fonts(self) -> tuple[QFont, QFont]:
         if self._fonts is None:
-            self._fonts = (line_font(self.font(), self.style_name), line_font(self.font(), "small"))
+            base = self.font()
+            self._fonts = (line_font(base, self.style_name), line_font(base, "small"))
         return self._fonts
 
     def _forget(self) -> None:
