@@ -21,21 +21,15 @@ to its first paint, counted by Valgrind (callgrind), one process of each kind.
 
 from __future__ import annotations
 
-import argparse
-import concurrent.futures
+# A child process imports only what it needs to take its readings, so the bench's own
+# modules (argparse, subprocess, statistics...) do not add to either figure it compares.
 import json
 import os
-import re
 import resource
-import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWITCH_LANGUAGES = ("pl", "ur", "en-XA", "ar-XB", "pa", "en")
 
 
@@ -104,6 +98,8 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
         window.set_language(lang)
         QApplication.processEvents()  # the repaint is part of what the family waits for
         times.append(time.perf_counter() - start)
+    import statistics  # after the readings
+
     window.set_language("en")
     if window.visit is None or window.visit.languages_used != ["en", *SWITCH_LANGUAGES[:-1]]:
         raise RuntimeError("the language switches did not reach the visit")
@@ -129,8 +125,11 @@ def child_tap(t0: float) -> dict[str, float]:
 
 
 def run_child(kind: str, switches: int) -> dict[str, float]:
+    import subprocess
+    import tempfile
+
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               PYTHONPATH=str(ROOT / "src"))
+               PYTHONPATH=os.path.join(ROOT, "src"))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # measured as installed: modules already compiled
     with tempfile.TemporaryDirectory() as data:
         env["FAMILYPRIVACY_DATA_DIR"] = data
@@ -142,8 +141,12 @@ def run_child(kind: str, switches: int) -> dict[str, float]:
 
 def count_instructions(kind: str) -> int:
     """Instructions one process of ``kind`` executes up to its first paint (Valgrind's callgrind)."""
+    import re
+    import subprocess
+    import tempfile
+
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               PYTHONPATH=str(ROOT / "src"), PYTHONHASHSEED="0", BENCH_EXIT_AT_PAINT="1")
+               PYTHONPATH=os.path.join(ROOT, "src"), PYTHONHASHSEED="0", BENCH_EXIT_AT_PAINT="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as data:
         env["FAMILYPRIVACY_DATA_DIR"] = data
@@ -158,6 +161,9 @@ def count_instructions(kind: str) -> int:
 
 
 def print_instructions() -> None:
+    import concurrent.futures
+    import shutil
+
     if shutil.which("valgrind") is None:
         print("instructions: valgrind is not installed (apt-get install valgrind)")
         return
@@ -167,7 +173,24 @@ def print_instructions() -> None:
     print(f"{'instructions to the locked window':34}{'':14}{window / 1e6:12.0f}{window / bare:8.2f}")
 
 
+def child_main(kind: str, switches: int) -> int:
+    t0 = float(os.environ["BENCH_T0"])
+    if kind == "bare":
+        result = child_bare(t0)
+    elif kind == "window":
+        result = child_window(t0)
+    elif kind == "tap":
+        result = child_tap(t0)
+    else:
+        result = child_app(t0, switches)
+    print(json.dumps(result))
+    return 0
+
+
 def main() -> int:
+    import argparse
+    import statistics
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--switches", type=int, default=60)
@@ -175,18 +198,8 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions to first paint with Valgrind (noise-free, slow)")
     args = parser.parse_args()
-    if args.child:
-        t0 = float(os.environ["BENCH_T0"])
-        if args.child == "bare":
-            result = child_bare(t0)
-        elif args.child == "window":
-            result = child_window(t0)
-        elif args.child == "tap":
-            result = child_tap(t0)
-        else:
-            result = child_app(t0, args.switches)
-        print(json.dumps(result))
-        return 0
+    if args.child:  # run by hand
+        return child_main(args.child, args.switches)
 
     for kind in ("bare", "app", "window"):  # a first run writes bytecode and caches; not counted
         run_child(kind, args.switches)
@@ -226,4 +239,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child" and sys.argv[3] == "--switches":
+        raise SystemExit(child_main(sys.argv[2], int(sys.argv[4])))
     raise SystemExit(main())
