@@ -4,6 +4,10 @@ Each figure comes from fresh processes (median of several), so imports and font
 loading count exactly as they do for a caseworker opening the laptop:
 
     bare   start of the process to the first paint of an empty QWidget
+    floor  the same for the stack the issue prescribes, with none of the app: Qt's enums,
+           the bundled fonts with every language's name measured in its own script, and
+           a line rendered by autoescaped Jinja2 into a QTextBrowser (what no version of
+           the app can start below)
     app    start of the process to the first painted topic page of a visit
     window start of the process to the first paint of the app as a caseworker opens it
            (locked: the unlock screen)
@@ -67,6 +71,56 @@ def child_bare(t0: float) -> dict[str, float]:
     return {"start_s": painted[0], "start_cpu_s": painted[1], "peak_mb": _peak_mb()}
 
 
+# Each language the picker offers, named in its own script (as the family sees them).
+NATIVE_NAMES = ("English", "Polski", "Română", "ਪੰਜਾਬੀ", "اردو", "Português", "Español", "العربية", "বাংলা",
+                "ગુજરાતી", "Italiano", "Lietuvių", "Українська", "فارسی", "پښتو", "کوردیی ناوەندی", "ትግርኛ",
+                "Soomaali")
+
+
+def child_floor(t0: float) -> dict[str, float]:
+    """What the issue's own choices cost, with none of the app: a window whose first paint
+    shows a line rendered by autoescaped Jinja2 into a QTextBrowser, set in the bundled Noto
+    fonts after measuring every language's name in its own script, using Qt's enums.
+
+    The app cannot start for less than this; the bare window is the issue's baseline.
+    """
+    import jinja2
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QApplication, QTextBrowser
+
+    from familyprivacy.ui.first_paint import run_until_first_paint, viewport_of
+
+    QApplication([])
+    families: list[str] = []
+    fonts = os.path.join(ROOT, "resources", "fonts")
+    for name in sorted(os.listdir(fonts)):
+        if name.endswith(".ttf"):
+            families += QFontDatabase.applicationFontFamilies(
+                QFontDatabase.addApplicationFont(os.path.join(fonts, name)))
+    nastaliq = "Noto Nastaliq Urdu"
+    font = QFont()
+    font.setFamilies(["Noto Sans", *dict.fromkeys(f for f in families if f not in ("Noto Sans", nastaliq))])
+    urdu = QFont(font)
+    urdu.setFamilies([nastaliq, *font.families()])
+    widths = [QFontMetrics(urdu if name == "اردو" else font).horizontalAdvance(name) for name in NATIVE_NAMES]
+    page = jinja2.Environment(autoescape=True).from_string("<h1>{{ title }}</h1><p>{{ text }}</p>")
+    browser = QTextBrowser()
+    browser.setFont(font)
+    browser.setAlignment(Qt.AlignmentFlag.AlignLeading)
+    browser.resize(1200, 800)
+    painted: list[float] = []
+
+    def start() -> None:
+        browser.setHtml(page.render(title="Your information", text="What the council keeps, and why."))
+        browser.show()
+
+    run_until_first_paint(viewport_of(browser), start, lambda: _painted(painted, t0))
+    if min(widths) <= 0:
+        raise RuntimeError("a language's name measured nothing")
+    return {"start_s": painted[0], "start_cpu_s": painted[1], "peak_mb": _peak_mb()}
+
+
 def child_window(t0: float) -> dict[str, float]:
     from familyprivacy.ui.app import application, build_window
     from familyprivacy.ui.first_paint import run_until_first_paint
@@ -75,7 +129,7 @@ def child_window(t0: float) -> dict[str, float]:
     window = build_window(app, lock=True)
     window.resize(1200, 800)
     screen = window.stack.currentWidget()
-    if type(screen).__name__ != "UnlockScreen":
+    if screen is None or type(screen).__name__ != "UnlockScreen":
         raise RuntimeError(f"the app opened at {type(screen).__name__}, not locked")
     painted: list[float] = []
     run_until_first_paint(screen, window.show, lambda: _painted(painted, t0))
@@ -168,9 +222,10 @@ def print_instructions() -> None:
         print("instructions: valgrind is not installed (apt-get install valgrind)")
         return
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:  # one process per core
-        bare, app, window = pool.map(count_instructions, ("bare", "app", "window"))
+        bare, app, window, floor = pool.map(count_instructions, ("bare", "app", "window", "floor"))
     print(f"{'instructions to first paint (M)':34}{bare / 1e6:14.0f}{app / 1e6:12.0f}{app / bare:8.2f}")
     print(f"{'instructions to the locked window':34}{'':14}{window / 1e6:12.0f}{window / bare:8.2f}")
+    print(f"{'instructions, the stack alone':34}{'':14}{floor / 1e6:12.0f}{floor / bare:8.2f}")
 
 
 def child_main(kind: str, switches: int) -> int:
@@ -181,6 +236,8 @@ def child_main(kind: str, switches: int) -> int:
         result = child_window(t0)
     elif kind == "tap":
         result = child_tap(t0)
+    elif kind == "floor":
+        result = child_floor(t0)
     else:
         result = child_app(t0, switches)
     print(json.dumps(result))
@@ -194,24 +251,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--switches", type=int, default=60)
-    parser.add_argument("--child", choices=("bare", "app", "window", "tap"))
+    parser.add_argument("--child", choices=("bare", "floor", "app", "window", "tap"))
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions to first paint with Valgrind (noise-free, slow)")
     args = parser.parse_args()
     if args.child:  # run by hand
         return child_main(args.child, args.switches)
 
-    for kind in ("bare", "app", "window"):  # a first run writes bytecode and caches; not counted
+    for kind in ("bare", "app", "window", "floor"):  # a first run writes bytecode and caches; not counted
         run_child(kind, args.switches)
     # Interleaved, so a machine that slows down or speeds up mid-run affects each kind alike.
     bare: list[dict[str, float]] = []
     app: list[dict[str, float]] = []
     opened: list[dict[str, float]] = []
+    floors: list[dict[str, float]] = []
     taps: list[dict[str, float]] = []
     for _ in range(args.runs):
         bare.append(run_child("bare", 0))
         app.append(run_child("app", args.switches))
         opened.append(run_child("window", 0))
+        floors.append(run_child("floor", 0))
         taps.append(run_child("tap", 0))
 
     def med(rows: list[dict[str, float]], key: str) -> float:
@@ -226,6 +285,9 @@ def main() -> int:
     print(f"{'start to first paint (s)':34}{bare_start:14.3f}{app_start:12.3f}"
           f"{app_start / bare_start:8.2f}{'<= 2.00':>10}")
     print(f"{'  of which CPU time (s)':34}{bare_cpu:14.3f}{app_cpu:12.3f}{app_cpu / bare_cpu:8.2f}")
+    floor_start = med(floors, "start_s")
+    print(f"{'the stack alone, no app (s)':34}{bare_start:14.3f}{floor_start:12.3f}"
+          f"{floor_start / bare_start:8.2f}")
     open_start = med(opened, "start_s")
     print(f"{'start to the locked window (s)':34}{bare_start:14.3f}{open_start:12.3f}"
           f"{open_start / bare_start:8.2f}")
