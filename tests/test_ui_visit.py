@@ -139,3 +139,42 @@ def test_new_visit_returns_to_the_worker_language(qtbot: QtBot, window: MainWind
     window.choose_language("pl")
     assert window.topic_view.notice is not None and window.topic_view.notice.id == "example/two"
     assert window.topic_view.index == 0
+
+
+def test_the_first_page_is_laid_out_at_the_size_it_is_shown(qtbot: QtBot, window: MainWindow) -> None:
+    """The topic view is shown before its first page is set: set while it still had its unshown
+    size, the page was laid out twice, and in Nastaliq that doubled the family's wait."""
+    widths: list[int] = []
+    browser = window.topic_view.browser
+    original = browser.show_page
+
+    def recording(html: str, rtl: bool) -> None:
+        widths.append(browser.viewport().width())
+        original(html, rtl)
+
+    browser.show_page = recording  # type: ignore[method-assign]
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("pl")
+    qtbot.waitUntil(lambda: browser.viewport().isVisible())
+    assert widths, "the page was not drawn"
+    assert widths[0] == browser.viewport().width()
+
+
+def test_a_new_visit_leaves_nothing_of_the_last_one(qtbot: QtBot, window: MainWindow) -> None:
+    """The next family sees none of the last family's pages, and the last visit's record of
+    what was shown is not added to when the next family chooses their language."""
+    window.choose_council("example")
+    window.start_visit("example/test")
+    window.choose_language("pl")
+    last = window.visit
+    assert last is not None and last.shown and window.topic_view.browser.toPlainText().strip()
+    shown = list(last.shown)
+    window.new_visit_action.trigger()
+    assert window.topic_view.visit is None and window.topic_view.pages == []
+    assert window.topic_view.browser.toPlainText() == ""
+    assert window.topic_view.topics.count() == 0
+    window.start_visit("example/two")
+    window.choose_language("ar-XB")
+    assert last.shown == shown
+    assert window.visit is not last and window.visit is not None and window.visit.shown

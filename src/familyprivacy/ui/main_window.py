@@ -204,11 +204,13 @@ class MainWindow(QMainWindow):
     def new_visit(self) -> None:
         """End this visit: back to the worker's own language and the list of notices."""
         self.visit = None
+        self.topic_view.end()
         if i18n.current_language() != self.settings.worker_language:
             self.set_language(self.settings.worker_language)
         self.show_notice_picker()
 
     def start_visit(self, notice_id: str) -> None:
+        self.topic_view.end()  # the last family's pages are not this family's
         self.visit = Visit(notice_id, language=i18n.current_language())
         self.show_language_picker()
 
@@ -222,10 +224,14 @@ class MainWindow(QMainWindow):
     def choose_language(self, code: str) -> None:
         if self.visit is None:
             return
+        # The topic view is shown before its first page is set, so the page is laid out once,
+        # at the size it is shown: set before, it was laid out at the view's unshown size and
+        # then again (in Nastaliq, a third of the family's wait). Nothing is drawn until all
+        # of this is done.
+        self._show(self.topic_view)
         self.set_language(code)
         if self.topic_view.visit is not self.visit:
             self.topic_view.start(self.loaded.by_id(self.visit.notice_id), self.visit)
-        self._show(self.topic_view)
 
     def add_screen(self, screen: QWidget) -> None:
         """Later screens (unlock, decisions, records) join the same stack."""

@@ -167,6 +167,19 @@ class TopicView(QWidget):
         self._fill_topics()
         self.go(0)
 
+    def end(self) -> None:
+        """Forget the visit: nothing of it stays on screen, and a language change no longer
+        redraws (and lays out again) a page nobody is reading."""
+        self.notice, self.visit = None, None
+        self._views.clear()
+        self.pages = []
+        self.visited.clear()
+        self.index = 0
+        self.topics.blockSignals(True)
+        self.topics.clear()
+        self.topics.blockSignals(False)
+        self.browser.clear()
+
     def view(self, lang: str | None = None) -> NoticeView:
         assert self.notice is not None and self.visit is not None
         lang = lang or self.visit.language
