@@ -13,7 +13,8 @@ loading count exactly as they do for a caseworker opening the laptop:
            (locked: the unlock screen)
     switch one live language change, re-rendering every screen (median of many)
     tap    the family's choice of language to their first painted page, after a second
-           spent reading the list (as in a visit)
+           spent reading the list (as in a visit): English, and Urdu (its Nastaliq is the
+           slowest script to set, and it restyles every widget)
     memory peak resident set size of each process
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python bench/startup.py [--runs N] [--instructions]
@@ -161,7 +162,7 @@ def child_app(t0: float, switches: int) -> dict[str, float]:
             "switch_max_ms": max(times) * 1000, "peak_mb": _peak_mb()}
 
 
-def child_tap(t0: float) -> dict[str, float]:
+def child_tap(t0: float, lang: str = "en") -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from familyprivacy.ui.app import first_visit
@@ -173,7 +174,7 @@ def child_tap(t0: float) -> dict[str, float]:
     reading.exec()
     start = time.perf_counter()
     painted: list[float] = []
-    run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language("en"),
+    run_until_first_paint(viewport_of(window.topic_view.browser), lambda: window.choose_language(lang),
                           lambda: painted.append(time.perf_counter() - start))
     return {"tap_ms": painted[0] * 1000}
 
@@ -236,6 +237,8 @@ def child_main(kind: str, switches: int) -> int:
         result = child_window(t0)
     elif kind == "tap":
         result = child_tap(t0)
+    elif kind == "tap-ur":  # Nastaliq: the slowest script to set, and every widget restyled
+        result = child_tap(t0, "ur")
     elif kind == "floor":
         result = child_floor(t0)
     else:
@@ -251,7 +254,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--switches", type=int, default=60)
-    parser.add_argument("--child", choices=("bare", "floor", "app", "window", "tap"))
+    parser.add_argument("--child", choices=("bare", "floor", "app", "window", "tap", "tap-ur"))
     parser.add_argument("--instructions", action="store_true",
                         help="also count instructions to first paint with Valgrind (noise-free, slow)")
     args = parser.parse_args()
@@ -266,12 +269,14 @@ def main() -> int:
     opened: list[dict[str, float]] = []
     floors: list[dict[str, float]] = []
     taps: list[dict[str, float]] = []
+    taps_ur: list[dict[str, float]] = []
     for _ in range(args.runs):
         bare.append(run_child("bare", 0))
         app.append(run_child("app", args.switches))
         opened.append(run_child("window", 0))
         floors.append(run_child("floor", 0))
         taps.append(run_child("tap", 0))
+        taps_ur.append(run_child("tap-ur", 0))
 
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rows)
@@ -295,6 +300,7 @@ def main() -> int:
     print(f"{'language switch, median (ms)':34}{'':14}{switch:12.1f}{'':8}{'< 50':>10}")
     print(f"{'language switch, worst (ms)':34}{'':14}{max(r['switch_max_ms'] for r in app):12.1f}")
     print(f"{'tap on a language to its page (ms)':34}{'':14}{med(taps, 'tap_ms'):12.1f}")
+    print(f"{'  the same, tapping Urdu (ms)':34}{'':14}{med(taps_ur, 'tap_ms'):12.1f}")
     if args.instructions:
         print_instructions()
     return 0
