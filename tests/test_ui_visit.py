@@ -143,7 +143,7 @@ def test_new_visit_returns_to_the_worker_language(qtbot: QtBot, window: MainWind
 
 def test_the_first_page_is_laid_out_at_the_size_it_is_shown(qtbot: QtBot, window: MainWindow) -> None:
     """The topic view is shown before its first page is set: set while it still had its unshown
-    size, the page was laid out twice, and in Nastaliq that doubled the family's wait."""
+    size, the page was laid out twice: in Nastaliq, a third of the family's wait."""
     widths: list[int] = []
     browser = window.topic_view.browser
     original = browser.show_page
