@@ -94,6 +94,8 @@ def child_floor(t0: float) -> dict[str, float]:
 
     QApplication([])
     families: list[str] = []
+    # The fonts' folder is named here, not asked of familyprivacy.paths: importing that module
+    # brings platformdirs (23 M instructions), which is the app's cost, not the stack's.
     fonts = os.path.join(ROOT, "resources", "fonts")
     for name in sorted(os.listdir(fonts)):
         if name.endswith(".ttf"):

@@ -54,6 +54,7 @@ IMPORT_PARTS = (
 
 
 def walk_path() -> None:
+    """``ui.app.first_visit`` and ``open_first_topic``, step by step (keep them in step)."""
     mark = os.getppid
     mark()
     import gc
