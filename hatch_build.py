@@ -17,8 +17,12 @@ class CompileCatalogs(BuildHookInterface):  # type: ignore[misc]
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
-        sys.path.insert(0, str(Path(self.root) / "src" / "familyprivacy" / "i18n"))
-        from compile import compile_tree  # the same compiler the app uses at run time
+        src = str(Path(self.root) / "src")
+        sys.path.insert(0, src)
+        try:  # the same compiler, and the same plural rules (plural_forms.py), the app uses at run time
+            from familyprivacy.i18n.compile import compile_tree
+        finally:
+            sys.path.remove(src)
 
         root = Path(self.root) / "translations"
         out = Path(tempfile.mkdtemp(prefix="fp-mo-"))

@@ -17,6 +17,7 @@ from familyprivacy.content.topics import ICO_CHECKLIST
 from familyprivacy.content.verbatim import check_verbatim
 from familyprivacy.i18n import catalogs
 from familyprivacy.i18n.coverage import Coverage, coverage_table, translated_languages
+from familyprivacy.i18n.plural_forms import babel_rule, drift, project_rule
 
 COVERED, STATED_MISSING, NOT_COVERED = "covered", "stated missing in source", "NOT COVERED"
 NOT_RELIED_ON = "not relied on (needed only where used)"
@@ -46,6 +47,8 @@ class Report:
     notices: list[NoticeReport] = field(default_factory=list)
     translations: dict[str, dict[str, Coverage]] = field(default_factory=dict)
     translation_problems: list[str] = field(default_factory=list)
+    # Reported, never failed: e.g. the installed Babel's CLDR disagrees with a plural rule of ours.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +75,7 @@ class Report:
                 for lang, row in self.translations.items()
             },
             "translation_problems": self.translation_problems,
+            "warnings": self.warnings,
         }
 
 
@@ -137,7 +141,21 @@ def run_check(paths: list[Path]) -> Report:
     report.translations = coverage_table(loaded.notices, languages)
     report.translation_problems = [f"{p.language}: {p}" for p in catalogs().problems
                                    if "translation rejected" not in p.message]
+    report.warnings = plural_warnings(languages)
     return report
+
+
+def plural_warnings(catalog_languages: list[str]) -> list[str]:
+    """Where the installed Babel's CLDR would change a plural rule of ours, and any language with
+    catalogs but no rule written down. Warnings only: the catalogs keep the project's rules."""
+    out = [str(d) for d in drift()]
+    for lang in catalog_languages:
+        if project_rule(lang) is None:
+            rule = babel_rule(lang)
+            out.append(f"plural rule for {lang}: this project has none written down, so its catalogs use "
+                       f"the installed Babel's '{rule.header}'; add it to src/familyprivacy/i18n/"
+                       "plural_forms.py so a newer Babel cannot change it")
+    return out
 
 
 def format_translations(report: Report) -> list[str]:
@@ -193,8 +211,14 @@ def format_report(report: Report) -> str:
         for failure in n.failures:
             lines.append(f"   FAIL {failure}")
     lines.extend(format_translations(report))
+    if report.warnings:
+        lines.append("")
+    for warning in report.warnings:
+        lines.append(f"WARNING {warning}")
     lines.append("")
     failed = len(report.errors) + sum(1 for n in report.notices if n.failures)
     lines.append(f"{len(report.notices)} notice(s) loaded, {len(report.errors)} file error(s), "
-                 f"{failed} failing. " + ("OK" if report.ok else "FAILED"))
+                 f"{failed} failing"
+                 + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
+                 + ". " + ("OK" if report.ok else "FAILED"))
     return "\n".join(lines)

@@ -117,9 +117,9 @@ def read_mo(data: bytes) -> tuple[dict[str, str], list[MoEntry]]:
 
 
 def plural_function(headers: dict[str, str], lang: str) -> Callable[[int], int]:
-    """The compiled catalog's plural rule (CLDR's, written by compile_po), checked safe by gettext.
+    """The compiled catalog's plural rule (the project's, written by compile_po), checked safe by gettext.
 
-    A catalog without a Plural-Forms header falls back to CLDR's rule through Babel.
+    A catalog without a Plural-Forms header falls back to the project's rule for ``lang``.
     """
     found = _PLURAL_FORMS.fullmatch(headers.get("plural-forms", ""))
     expr = found.group(2) if found else plural_rule(lang)[1]

@@ -19,13 +19,16 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from familyprivacy.i18n.plural_forms import babel_rule, project_rule
+
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
 REVIEWED_MARK = "reviewed"
 # Part of every stamp: bump it when what compile_po writes changes, so cached catalogs are rebuilt.
 # 2: the .mo header's Plural-Forms is CLDR's rule, which the app reads instead of asking Babel.
-COMPILER_VERSION = 2
+# 3: ... the project's own rule (plural_forms.py), whatever Babel is installed.
+COMPILER_VERSION = 3
 
 
 def _key(message_id: object, context: str | None) -> str:
@@ -53,11 +56,13 @@ def status_index(catalog: Catalog) -> dict[str, str]:
 
 
 def plural_rule(lang: str) -> tuple[int, str]:
-    """(number of forms, C expression) from Babel's plural table, built from CLDR."""
-    from babel.messages.plurals import get_plural
+    """(number of forms, C expression): the project's rule for ``lang`` (``plural_forms``).
 
-    rule = get_plural(lang.replace("-", "_"))
-    return rule.num_plurals, rule.plural_expr
+    A language the project has no rule for (a catalog just started) takes the installed
+    Babel's CLDR rule until one is written down; ``familyprivacy check`` says so.
+    """
+    rule = project_rule(lang) or babel_rule(lang)
+    return rule.forms, rule.expr
 
 
 _PO_LINE = re.compile(
@@ -79,7 +84,7 @@ def lint_po(text: str) -> None:
 
 
 def check_plural_header(text: str, lang: str) -> None:
-    """The catalog's Plural-Forms must be safe to read and agree with CLDR's count of forms."""
+    """The catalog's Plural-Forms must be safe to read and have the project's number of forms."""
     found = re.search(r'"Plural-Forms:\s*((?:[^"\\]|\\[^n])*)', text)
     if not found:
         return
@@ -93,7 +98,8 @@ def check_plural_header(text: str, lang: str) -> None:
         raise ValueError("its Plural-Forms expression is not a valid plural rule") from None
     expected, _ = plural_rule(lang)
     if int(match.group(1)) != expected:
-        raise ValueError(f"its Plural-Forms has {match.group(1)} forms; {lang} has {expected} (CLDR)")
+        raise ValueError(f"its Plural-Forms has {match.group(1)} forms; {lang} has {expected} in this "
+                         f"project's rules (src/familyprivacy/i18n/plural_forms.py; `make po` migrates)")
 
 
 def source_stamp(raw: bytes) -> str:
@@ -109,8 +115,8 @@ def compile_po(po_path: Path, mo_path: Path, lang: str | None = None, raw: bytes
     """Write ``mo_path`` and ``mo_path`` + ``.status.json`` from ``po_path``.
 
     Raises on a truncated, mis-encoded or otherwise invalid catalog, or an unsafe plural rule.
-    The .mo's Plural-Forms header is always CLDR's rule for ``lang`` (the one the .po's header
-    was checked against), so a reader needs neither Babel nor trust in the translator's header.
+    The .mo's Plural-Forms header is always the project's rule for ``lang`` (the one the .po's
+    header was checked against), so a reader needs neither Babel nor trust in the translator's header.
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
