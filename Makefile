@@ -1,17 +1,31 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    installs what is needed and starts the app
 #   make test   installs what is needed and runs the whole test suite and checks
+# Everything is installed from the lock (uv.lock, requirements/*.txt, all hash-pinned); nothing
+# resolves "newest" on its own. `make upgrade` moves the lock on purpose (README, "The lock").
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# uv, the installer, lives in a venv of its own, installed by pip from requirements/uv.txt (hashes).
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+LOCK_FILES := pyproject.toml uv.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK_FILES) | cksum | cut -d' ' -f1)
 
-.PHONY: run test install system-deps lint check wheel bundle bench clean
+.PHONY: run test install system-deps lint check wheel bundle bench clean lock upgrade upgrade-check
 
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+$(UV): requirements/uv.txt
+	@test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		-r requirements/uv.txt
+	@touch $@
+
+# The app, its server, its tests and its bundler, exactly as locked; this package itself is built
+# (editable) in isolation, every build requirement pinned and checked by hash (pyproject.toml).
+$(STAMP): $(UV) $(LOCK_FILES)
+	$(UV) sync --locked --all-extras --python $(PYTHON) --require-build-hashes
 	@rm -f $(VENV)/.installed-*; touch $@
 
 # The Jinja2 templates compiled ahead of time, so a source run starts as fast as an installed one.
@@ -44,7 +58,19 @@ bench: install
 	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UV_VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# The lock. `make lock` after editing pyproject.toml's dependencies (keeps every version it can);
+# `make upgrade` re-resolves everything to the newest and keeps the new lock only if the whole
+# suite passes with it; `make upgrade-check` does the same and always puts the old lock back.
+lock: $(UV)
+	sh tools/lock.sh $(UV)
+
+upgrade: $(UV)
+	sh tools/upgrade.sh $(UV)
+
+upgrade-check: $(UV)
+	sh tools/upgrade.sh $(UV) --check
 
 # Translations: .po files are the source of truth; .mo files are built.
 LANGS ?= pl ro pa ur pt es ar bn
@@ -62,15 +88,11 @@ po: pot
 			$(BABEL) update -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap --ignore-obsolete; \
 		else $(BABEL) init -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap; fi; \
 	done; done
+	$(PY) -m familyprivacy.i18n.migrate_plurals translations
 
 # Packaging: a one-folder PyInstaller bundle of the app (packaging/, README "Installing and packaging").
-BUILD_STAMP := $(VENV)/.build-extra-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: bundle-test wheel-test
-$(BUILD_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,build]'
-	@rm -f $(VENV)/.build-extra-*; touch $@
-
-bundle: install $(BUILD_STAMP)
+bundle: install
 	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 		packaging/familyprivacy.spec
 	$(PY) packaging/measure.py dist/familyprivacy
@@ -79,4 +101,4 @@ bundle-test: bundle
 	$(PY) packaging/bundle_test.py dist/familyprivacy
 
 wheel-test: install
-	$(PY) packaging/wheel_test.py
+	UV=$(UV) $(PY) packaging/wheel_test.py

@@ -4,11 +4,14 @@
 
 Proves that ``pip install familyprivacy-*.whl`` alone gives a working app, far
 from the source tree: resources, compiled catalogs and every dependency come
-from the wheel and its declared requirements (pip reuses its cache).
+from the wheel and its declared requirements. The requirements are installed at
+the versions (and hashes) of uv.lock, exported by uv (``$UV``, else the one
+``make`` installs), so the test never takes whatever is newest on the index.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -30,11 +33,22 @@ def main() -> int:
                         "-w", str(scratch / "dist"), str(ROOT)], check=True, cwd=scratch)
         (wheel,) = (scratch / "dist").glob("familyprivacy-*.whl")
         built = time.perf_counter() - start
+        locked = scratch / "requirements.txt"
+        subprocess.run([os.environ.get("UV") or str(ROOT / ".venv-uv" / "bin" / "uv"), "export", "--frozen",
+                        "--no-dev", "--no-emit-project", "--no-header", "-q", "--format", "requirements-txt",
+                        "-o", str(locked)], check=True, cwd=ROOT)
         env_dir = scratch / "venv"
         venv.EnvBuilder(with_pip=True).create(env_dir)
         bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
-        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        str(wheel)], check=True, cwd=scratch)
+        pip = [str(bin_dir / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+        subprocess.run([*pip, "--require-hashes", "-r", str(locked)], check=True, cwd=scratch)
+        subprocess.run([*pip, "--no-deps", str(wheel)], check=True, cwd=scratch)
+        check = subprocess.run([str(bin_dir / "python"), "-m", "pip", "check"], cwd=scratch,
+                               capture_output=True, text=True)
+        if check.returncode:  # the wheel declares a requirement the lock does not satisfy
+            print(check.stdout + check.stderr)
+            print("wheel-test FAILED: the wheel's requirements and uv.lock disagree")
+            return 1
         installed = time.perf_counter() - start - built
         report = selftest_run.run([str(bin_dir / "familyprivacy")], selftest_run.clean_env(
             scratch / "home", FAMILYPRIVACY_DATA_DIR=str(scratch / "data")), cwd=scratch)
