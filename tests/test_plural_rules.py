@@ -83,11 +83,6 @@ def test_spanish_and_portuguese_have_the_millions_form() -> None:
         assert not message.fuzzy
 
 
-def test_the_locked_babel_agrees_with_the_project() -> None:
-    """Under the lock there is nothing to warn about; a Babel that disagrees is the next test."""
-    assert drift() == []
-
-
 def test_check_warns_when_babel_disagrees_and_still_passes(other_babel: None) -> None:
     found = {d.lang: d for d in drift()}
     assert set(found) == {"es", "pt", "pa", "ar"}
