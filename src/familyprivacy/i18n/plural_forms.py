@@ -111,13 +111,18 @@ class Drift:
     differs_at: int | None  # a number the two rules put in different forms (None: only the count differs)
 
     def __str__(self) -> str:
-        where = f", first at n={self.differs_at}" if self.differs_at is not None else ""
+        if self.differs_at is None:
+            how = f"{self.babels.forms} forms, not {self.ours.forms}"
+        else:
+            n = self.differs_at
+            how = (f"the same {self.ours.forms} forms, but n={n} takes form "
+                   f"{gettext.c2py(self.babels.expr)(n)}, not {gettext.c2py(self.ours.expr)(n)}")
         return (f"plural rule for {self.lang}: this project's rule is '{self.ours.header}' "
                 f"(CLDR {CLDR_VERSION}); the installed Babel {self.babel_version} (CLDR "
-                f"{self.cldr_version}) says '{self.babels.header}' ({self.babels.forms} forms against "
-                f"{self.ours.forms}{where}). The catalogs keep the project's rule. To adopt the new one: "
-                f"set {self.lang} in src/familyprivacy/i18n/plural_forms.py to Babel's rule, run "
-                f"`make po`, fill the entries it marks fuzzy in translations/{self.lang}/, then `make test`.")
+                f"{self.cldr_version}) says '{self.babels.header}' ({how}). The catalogs keep the "
+                f"project's rule. To adopt the new one: set {self.lang} in src/familyprivacy/i18n/"
+                f"plural_forms.py to Babel's rule, run `make po`, fill the entries it marks fuzzy in "
+                f"translations/{self.lang}/, then `make test`.")
 
 
 def drift(languages: list[str] | None = None) -> list[Drift]:
