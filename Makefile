@@ -88,7 +88,7 @@ po: pot
 			$(BABEL) update -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap --ignore-obsolete; \
 		else $(BABEL) init -D $$d -i translations/$$d.pot -d translations -l $$l --no-wrap; fi; \
 	done; done
-	$(PY) -m familyprivacy.i18n.migrate_plurals translations
+	$(PY) -m familyprivacy.i18n.po_update translations
 
 # Packaging: a one-folder PyInstaller bundle of the app (packaging/, README "Installing and packaging").
 .PHONY: bundle-test wheel-test

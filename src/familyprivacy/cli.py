@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from familyprivacy import __version__, paths
 
@@ -56,6 +58,115 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notice(loaded_notices: list[Any], wanted: str, command: str) -> Any:
+    for notice in loaded_notices:
+        if notice.id == wanted or (notice.path and Path(wanted).resolve() == notice.path.resolve()):
+            return notice
+    known = ", ".join(sorted(n.id for n in loaded_notices))
+    print(f"familyprivacy {command}: no notice {wanted!r}. Known: {known}", file=sys.stderr)
+    return None
+
+
+def _language_arg(lang: str | None, command: str) -> tuple[bool, str | None]:
+    """(True, None) for English, (True, code) for a shipped translation; (False, None), after saying
+    why, for anything else."""
+    if lang is None or lang.lower() in ("en", "en-gb", "en_gb"):
+        return True, None
+    from familyprivacy.i18n.catalogs import translated_languages
+
+    known = translated_languages()
+    code = lang.replace("-", "_").split("_")[0].lower()
+    if code not in known:
+        print(f"familyprivacy {command}: no translation {lang!r}. Known: {', '.join(sorted(known))}",
+              file=sys.stderr)
+        return False, None
+    return True, code
+
+
+def _cmd_sign_off(args: argparse.Namespace) -> int:
+    from familyprivacy.content import signoff
+    from familyprivacy.content.check import check_notice
+    from familyprivacy.content.loader import load_notices
+    from familyprivacy.content.localize import localize
+
+    loaded = load_notices([paths.notices_dir()])
+    notice = _notice(loaded.notices, args.notice, "sign-off")
+    known_lang, lang = _language_arg(args.lang, "sign-off")
+    if notice is None or not known_lang:
+        return 2
+    by, role = args.by.strip(), args.role.strip()
+    if not by or not role or any(ord(c) < 32 for c in by + role):
+        print("familyprivacy sign-off: --by and --role must be a name and a role, in words", file=sys.stderr)
+        return 2
+    failures = check_notice(notice).failures
+    if failures:
+        print(f"familyprivacy sign-off: {notice.id} fails the check, so it cannot be signed off:",
+              file=sys.stderr)
+        for failure in failures[:10]:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
+    if lang:
+        view = localize(notice, lang).as_dict()
+        shown_in_english: list[str] = []
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict) and set(value) == {"text", "language", "status"}:
+                if value["text"] and value["language"] != lang:
+                    shown_in_english.append(value["text"][:60])
+            elif isinstance(value, dict):
+                for v in value.values():
+                    walk(v)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(v)
+
+        walk(view)
+        if shown_in_english:
+            print(f"familyprivacy sign-off: {len(shown_in_english)} parts of {notice.id} are not translated "
+                  f"into {lang} (missing, stale or rejected), so the translation cannot be signed off. "
+                  f"First: {shown_in_english[0]!r}", file=sys.stderr)
+            return 1
+    try:
+        record = signoff.sign(notice, lang or signoff.ENGLISH, by, role)
+    except (signoff.SignoffError, OSError) as exc:
+        print(f"familyprivacy sign-off: {exc}", file=sys.stderr)
+        return 1
+    what = "English content" if not lang else f"{lang} translation"
+    print(f"Signed off: {notice.id}, {what}, by {record.by} ({record.role}) at {record.at}\n"
+          f"  fingerprint {record.fingerprint}\n  recorded in {signoff.signoff_path(notice)}: commit it "
+          "with the notice")
+    return 0
+
+
+def _cmd_review_pack(args: argparse.Namespace) -> int:
+    from familyprivacy.content import review
+    from familyprivacy.content.loader import load_notices
+
+    loaded = load_notices([paths.notices_dir()])
+    notice = _notice(loaded.notices, args.notice, "review-pack")
+    known_lang, lang = _language_arg(args.lang, "review-pack")
+    if notice is None or not known_lang:
+        return 2
+    target = Path(args.output)
+    fmt = args.format or {".pdf": "pdf", ".po": "po-report"}.get(target.suffix.lower(), "html")
+    if fmt == "po-report" and not lang:
+        print("familyprivacy review-pack: a po-report is for one language: give --lang", file=sys.stderr)
+        return 2
+    if not target.parent.is_dir():
+        print(f"familyprivacy review-pack: no folder {target.parent}", file=sys.stderr)
+        return 2
+    if fmt == "pdf":
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from familyprivacy.ui.review_pdf import translation_family, write_pdf
+
+        html = review.render_html(notice, lang or None, translation_family(lang) if lang else "")
+        write_pdf(html, lang or "en", target, f"Review pack: {notice.id}")
+    else:
+        review.write(notice, lang or None, fmt, target)
+    print(f"Wrote {target} ({fmt})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="familyprivacy",
@@ -81,6 +192,24 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=("html", "json"), default="html")
     render.add_argument("-o", "--output", help="write to this file instead of standard output")
     render.set_defaults(func=_cmd_render)
+
+    sign = sub.add_parser("sign-off", help="record that a person approved a notice's English content, "
+                          "or one translation of it, exactly as it stands (beside the notice; commit it)")
+    sign.add_argument("notice", help="notice id, e.g. stockton-on-tees/childrens-social-care")
+    sign.add_argument("--lang", help="sign off this translation (default: the English content)")
+    sign.add_argument("--by", required=True, help="the name of the person signing off")
+    sign.add_argument("--role", required=True, help="their role, e.g. 'Information governance lead'")
+    sign.set_defaults(func=_cmd_sign_off)
+
+    pack = sub.add_parser("review-pack", help="what a person signs off: the council's words, the plain "
+                          "English and a translation side by side, the choices, the checker's findings")
+    pack.add_argument("notice", help="notice id, e.g. stockton-on-tees/childrens-social-care")
+    pack.add_argument("--lang", help="add this translation's column")
+    pack.add_argument("-o", "--output", required=True, help="FILE.html, FILE.pdf, or FILE.po (po-report)")
+    pack.add_argument("--format", choices=("html", "pdf", "po-report"),
+                      help="default: from the file's extension; po-report: the translation's entries "
+                      "as a catalog for a translator's own tool")
+    pack.set_defaults(func=_cmd_review_pack)
 
     for name in COMMAND_MODULES:
         try:

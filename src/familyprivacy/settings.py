@@ -27,7 +27,9 @@ class Settings:
     text_scale: float = 1.0
     high_contrast: bool = False
     worker_language: str = "en"
-    mark_draft_translations: bool = False  # the council's choice: mark sections not yet reviewed
+    # Mark sections whose translation a qualified translator has not checked. On by default; a
+    # council may turn it off, which takes effect only for a language signed off for the notice.
+    mark_draft_translations: bool = True
     idle_lock_minutes: float = 5.0  # the council's choice: lock the records after this long idle
 
     def with_changes(self, **changes: Any) -> Settings:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from familyprivacy.content import readability
+from familyprivacy.content import claims, readability
 from familyprivacy.content.loader import ContentError, load_notices
 from familyprivacy.content.model import Notice
 from familyprivacy.content.topics import ICO_CHECKLIST
@@ -32,6 +32,9 @@ class NoticeReport:
     source_sentences: int = 0
     readability: dict[str, dict[str, Any]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
+    # Who signed off the English content and each translation, and what changed since (not failures:
+    # a new notice is unsigned until someone approves it; the app and the records say so).
+    signoff: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
@@ -64,7 +67,8 @@ class Report:
             "notices": [
                 {"id": n.notice_id, "file": n.file, "checklist": n.checklist,
                  "source_sentences": n.source_sentences, "verbatim_problems": n.verbatim,
-                 "readability": n.readability, "gaps": n.gaps, "failures": n.failures}
+                 "readability": n.readability, "gaps": n.gaps, "failures": n.failures,
+                 "signoff": n.signoff}
                 for n in self.notices
             ],
             "translations": {
@@ -125,6 +129,9 @@ def check_notice(notice: Notice) -> NoticeReport:
         report.readability["gaps"] = _score("\n\n".join(g.note for g in notice.gaps), terms)
     for g in notice.glossary:
         report.readability[f"glossary {g.term}"] = _score(g.meaning, ())
+    # A plain claim the council's text contradicts fails, under the section's or choice's name.
+    for finding in claims.check_claims(notice):
+        report.readability[finding.part]["problems"].append(finding.message)
     report.gaps = [f"{g.item}: {g.note}" for g in notice.gaps]
     return report
 
@@ -142,7 +149,30 @@ def run_check(paths: list[Path]) -> Report:
     report.translation_problems = [f"{p.language}: {p}" for p in catalogs().problems
                                    if "translation rejected" not in p.message]
     report.warnings = plural_warnings(languages)
+    for notice, notice_report in zip(loaded.notices, report.notices, strict=True):
+        notice_report.signoff, problem = signoff_lines(notice, languages)
+        if problem:  # a broken sign-off file fails the check; the app treats the notice as unsigned
+            report.errors.append(ContentError(str(notice.path), problem))
     return report
+
+
+def signoff_lines(notice: Notice, languages: list[str]) -> tuple[list[str], str]:
+    """The English content's sign-off, then the translations': signed, changed since, or not signed;
+    and what is wrong with the sign-off file, if anything."""
+    from familyprivacy.content import signoff
+
+    state = signoff.state(notice, languages)
+    lines = [state.english.describe()]
+    translations = list(state.languages.values())
+    signed = [f"{t.scope} ({t.record.by}, {t.record.at[:10]})" for t in translations if t.signed and t.record]
+    changed = [t for t in translations if t.record and not t.signed]
+    never = [t.scope for t in translations if t.record is None]
+    if signed:
+        lines.append("translations signed off: " + ", ".join(signed))
+    lines += [t.describe() for t in changed]
+    if never:
+        lines.append("translations NOT signed off (families see them marked as drafts): " + ", ".join(never))
+    return lines, state.problem
 
 
 def plural_warnings(catalog_languages: list[str]) -> list[str]:
@@ -208,6 +238,8 @@ def format_report(report: Report) -> str:
                          f"{max(flesch):.0f}, average sentence {min(avg):.1f}-{max(avg):.1f} words")
         for gap in n.gaps:
             lines.append(f"   gap in the source: {gap}")
+        for line in n.signoff:
+            lines.append(f"   sign-off: {line}")
         for failure in n.failures:
             lines.append(f"   FAIL {failure}")
     lines.extend(format_translations(report))

@@ -334,7 +334,8 @@ def notice_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(p.rglob("*.toml")))
+            # A notice's sign-off records (content/signoff.py) sit beside it; they are not notices.
+            files.extend(sorted(f for f in p.rglob("*.toml") if not f.name.endswith(".signoff.toml")))
         else:
             files.append(p)
     return files

@@ -1,6 +1,4 @@
-"""Move catalogs to the project's plural rules (``plural_forms.py``): run by ``make po``.
-
-    python -m familyprivacy.i18n.migrate_plurals [TRANSLATIONS_DIR]
+"""Move catalogs to the project's plural rules (``plural_forms.py``): part of ``make po`` (po_update).
 
 For each ``<lang>/LC_MESSAGES/*.po`` whose ``Plural-Forms`` header differs from the
 project's rule, the header is rewritten and every plural entry's forms are carried
@@ -82,19 +80,7 @@ def migrate_catalog(po_path: Path, lang: str) -> int | None:
     return marked
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    root = Path(args[0]) if args else Path("translations")
-    for po_path in sorted(root.glob("*/LC_MESSAGES/*.po")):
-        lang = po_path.parent.parent.name
-        marked = migrate_catalog(po_path, lang)
-        if marked is not None:
-            rule = project_rule(lang)
-            assert rule is not None
-            print(f"{po_path}: Plural-Forms is now '{rule.header}'; {marked} entries marked fuzzy "
-                  "(fill their forms, then remove the mark)")
-    return 0
-
-
 if __name__ == "__main__":
+    from familyprivacy.i18n.po_update import main
+
     sys.exit(main())

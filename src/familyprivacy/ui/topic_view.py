@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from familyprivacy.content import signoff
 from familyprivacy.content.localize import NoticeView, localize
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _, languages
@@ -38,7 +39,10 @@ class TopicView(QWidget):
         self.pages: list[Page] = []
         self.index = 0
         self.mode = "plain"
-        self.mark_drafts = False  # the council's setting: mark sections whose translation is a draft
+        # The council's setting (mark_draft_translations); a language not signed off for the notice is
+        # marked whatever it says (content/signoff.py, mark_drafts).
+        self._mark_drafts = True
+        self._marking: dict[tuple[str, str], bool] = {}
         self.visited: set[int] = set()
         self.scale = 1.0
         self.high_contrast = False
@@ -246,11 +250,27 @@ class TopicView(QWidget):
                              bold_headings=lang != "ur")
         english = self.view("en") if self.mode == "alongside" else None
         html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang),
-                           self.mark_drafts)
+                           self._marks(lang))
         self.browser.show_page(html, languages.is_rtl(lang))
         if record:
             self.visit.record(view, page.section_ids, self.mode)
         self._update_chrome()
+
+    @property
+    def mark_drafts(self) -> bool:
+        return self._mark_drafts
+
+    @mark_drafts.setter
+    def mark_drafts(self, value: bool) -> None:
+        self._mark_drafts = value
+        self._marking.clear()
+
+    def _marks(self, lang: str) -> bool:
+        assert self.notice is not None
+        key = (self.notice.id, lang)
+        if key not in self._marking:
+            self._marking[key] = signoff.mark_drafts(self.notice, lang, self.mark_drafts)
+        return self._marking[key]
 
     def _fill_topics(self) -> None:
         self.topics.blockSignals(True)
