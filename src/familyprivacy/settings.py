@@ -30,6 +30,9 @@ class Settings:
     # Mark sections whose translation a qualified translator has not checked. On by default; a
     # council may turn it off, which takes effect only for a language signed off for the notice.
     mark_draft_translations: bool = True
+    # The council's choice: refuse to record decisions on content it has not signed off (the English
+    # content, and the translation shown).
+    record_only_signed_content: bool = False
     idle_lock_minutes: float = 5.0  # the council's choice: lock the records after this long idle
 
     def with_changes(self, **changes: Any) -> Settings:
@@ -55,7 +58,7 @@ def validate(data: object, where: str = FILE_NAME) -> Settings:
     values = {**asdict(defaults), **data}
     if not isinstance(values["council"], str) or len(values["council"]) > 64:
         raise SettingsError(f"{where}: 'council' must be a council id (text)")
-    for key in ("demo", "high_contrast", "mark_draft_translations"):
+    for key in ("demo", "high_contrast", "mark_draft_translations", "record_only_signed_content"):
         if not isinstance(values[key], bool):
             raise SettingsError(f"{where}: {key!r} must be true or false")
     scale = values["text_scale"]

@@ -13,7 +13,10 @@ Visit body::
      "started_at", "ended_at",                             # UTC "…Z"; ended_at null while open
      "language", "content_fingerprint",
      "sections_shown": [{"section_id", "language"}],
-     "interpreter": {"mode": "none|in-person|phone|video", "language", "reference"}}
+     "interpreter": {"mode": "none|in-person|phone|video", "language", "reference"},
+     "content_signoff"?: {"english": SIGNED or null,          # the sign-off of what was shown:
+                          "translation": SIGNED or null}}     # null when not signed off
+    SIGNED = {"by", "role", "at", "fingerprint"}              # (absent from records made before it)
 
 Decision body::
 
@@ -116,6 +119,57 @@ class SectionShown:
 
 
 @dataclass(frozen=True)
+class SignedOff:
+    """Who approved the content shown (content/signoff.py), when, and the fingerprint they approved."""
+
+    by: str
+    role: str
+    at: str
+    fingerprint: str
+
+    def validate(self, where: str) -> None:
+        checks.text(self.by, f"{where}.by")
+        checks.text(self.role, f"{where}.role")
+        checks.text(self.at, f"{where}.at", 40)
+        if not (self.fingerprint.startswith("sha256:") and len(self.fingerprint) == 71):
+            raise ModelError(f"{where}.fingerprint: must be 'sha256:' and 64 hex digits")
+
+    def to_body(self) -> dict[str, str]:
+        return {"by": self.by, "role": self.role, "at": self.at, "fingerprint": self.fingerprint}
+
+    @classmethod
+    def from_body(cls, body: Any, where: str) -> SignedOff | None:
+        if body is None:
+            return None
+        return cls(**checks.fields(body, where, {"by", "role", "at", "fingerprint"}))
+
+
+@dataclass(frozen=True)
+class ContentSignoff:
+    """The sign-off state of what the family was shown: the English content, and the translation
+    (None for English). ``None`` in either place: not signed off when shown."""
+
+    english: SignedOff | None = None
+    translation: SignedOff | None = None
+
+    def validate(self, where: str) -> None:
+        for name in ("english", "translation"):
+            value = getattr(self, name)
+            if value is not None:
+                value.validate(f"{where}.{name}")
+
+    def to_body(self) -> dict[str, Any]:
+        return {"english": self.english.to_body() if self.english else None,
+                "translation": self.translation.to_body() if self.translation else None}
+
+    @classmethod
+    def from_body(cls, body: Any, where: str) -> ContentSignoff:
+        b = checks.fields(body, where, {"english", "translation"})
+        return cls(SignedOff.from_body(b["english"], f"{where}.english"),
+                   SignedOff.from_body(b["translation"], f"{where}.translation"))
+
+
+@dataclass(frozen=True)
 class Interpreter:
     mode: str = "none"  # none | in-person | phone | video
     language: str | None = None
@@ -148,6 +202,8 @@ class Visit:
     sections_shown: tuple[SectionShown, ...] = ()
     interpreter: Interpreter = field(default_factory=Interpreter)
     visit_id: str = field(default_factory=new_id)
+    # None only on records made before sign-off was recorded (their bodies lack the key).
+    content_signoff: ContentSignoff | None = None
 
     def validate(self) -> None:
         checks.ident(self.visit_id, "visit.visit_id")
@@ -173,10 +229,13 @@ class Visit:
             checks.ident(shown.section_id, f"visit.sections_shown[{i}].section_id")
             checks.lang(shown.language, f"visit.sections_shown[{i}].language")
         self.interpreter.validate("visit.interpreter")
+        if self.content_signoff is not None:
+            self.content_signoff.validate("visit.content_signoff")
 
     def to_body(self) -> dict[str, Any]:
         self.validate()
-        return {
+        signed = {} if self.content_signoff is None else {"content_signoff": self.content_signoff.to_body()}
+        return signed | {
             "visit_id": self.visit_id, "council_id": self.council_id, "notice_id": self.notice_id,
             "case_reference": self.case_reference,
             "grantors": [{"id": g.id, "name": g.name, "relationship": g.relationship}
@@ -197,7 +256,8 @@ class Visit:
     def from_body(cls, body: Any) -> Visit:
         b = checks.fields(body, "visit", {"visit_id", "council_id", "notice_id", "case_reference", "grantors",
                                     "children", "worker", "started_at", "ended_at", "language",
-                                    "content_fingerprint", "sections_shown", "interpreter"})
+                                    "content_fingerprint", "sections_shown", "interpreter"},
+                         frozenset({"content_signoff"}))
         grantors = tuple(
             Grantor(**checks.fields(g, f"visit.grantors[{i}]", {"id", "name", "relationship"}))
             for i, g in enumerate(checks.items(b["grantors"], "visit.grantors")))
@@ -215,6 +275,8 @@ class Visit:
             content_fingerprint=b["content_fingerprint"], sections_shown=shown,
             interpreter=Interpreter(**checks.fields(b["interpreter"], "visit.interpreter",
                                                     {"mode", "language", "reference"})),
+            content_signoff=(ContentSignoff.from_body(b["content_signoff"], "visit.content_signoff")
+                             if "content_signoff" in b else None),
         )
         visit.validate()
         return visit

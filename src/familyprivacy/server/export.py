@@ -25,14 +25,14 @@ from sqlalchemy.exc import IntegrityError
 
 from familyprivacy.server import db
 from familyprivacy.server.bodies import STATUSES, BodyError, normalise_time
-from familyprivacy.server.fhir import STATUS_MAP, bundle, consent
+from familyprivacy.server.fhir import STATUS_MAP, bundle, consent, signoff_text
 
 CSV_COLUMNS = (
     "event_id", "decision_id", "visit_id", "recorded_at", "council_id", "notice_id",
     "content_fingerprint", "choice_id", "kind", "status", "fhir_status", "fhir_decision", "child_ids",
     "child_names", "grantor_ids", "grantor_names", "capture_method", "witness", "interpreter_mode",
     "interpreter_language", "language", "case_reference", "recorded_by", "replaces", "device_id",
-    "received_at", "state", "actioned_at",
+    "received_at", "state", "actioned_at", "english_signoff", "translation_signoff",
 )
 STATES = frozenset({"open", "actioned"})
 DEFAULT_LIMIT = 1000
@@ -215,6 +215,7 @@ def _row(r: Record) -> dict[str, str]:
         "recorded_by": d.get("recorded_by", ""), "replaces": d.get("replaces") or "",
         "device_id": r.device_id, "received_at": _utc(r.received_at),
         "state": "actioned" if r.actioned_at else "open", "actioned_at": _utc(r.actioned_at),
+        "english_signoff": signoff_text(v, "english"), "translation_signoff": signoff_text(v, "translation"),
     }
     return {k: _safe(values[k]) for k in CSV_COLUMNS}
 

@@ -53,6 +53,22 @@ def _patient(child_id: str, child: dict[str, Any] | None, index: int) -> dict[st
     return patient
 
 
+def signoff_text(visit: dict[str, Any], scope: str) -> str:
+    """The sign-off of the content the family was shown, as the laptop recorded it: who, their role,
+    when, the fingerprint; "not signed off"; "not applicable" for a translation when English was
+    shown; "" for a record made before sign-off was recorded."""
+    state = visit.get("content_signoff")
+    if not isinstance(state, dict):
+        return ""
+    signed = state.get(scope)
+    if isinstance(signed, dict) and all(isinstance(signed.get(k), str) for k in ("by", "role", "at")):
+        return (f"signed off by {signed['by']} ({signed['role']}) at {signed['at']}; "
+                f"{signed.get('fingerprint', '')}")
+    if scope == "translation" and visit.get("language") == "en":
+        return "not applicable"
+    return "not signed off"
+
+
 def consent(event_id: str, decision: dict[str, Any], visit: dict[str, Any] | None,
             notice_id: str) -> dict[str, Any]:
     """One decision event as a Consent; the children are contained, the grantors named by reference."""
@@ -94,6 +110,10 @@ def consent(event_id: str, decision: dict[str, Any], visit: dict[str, Any] | Non
         resource["subject"] = {"reference": "#children", "type": "Group"}
     if contained:
         resource["contained"] = contained
+    if isinstance(visit, dict) and isinstance(visit.get("content_signoff"), dict):
+        resource["extension"] = [
+            {"url": f"{SYSTEM}:content-signoff:{scope}", "valueString": signoff_text(visit, scope)}
+            for scope in ("english", "translation")]
     capture = decision.get("capture")
     if isinstance(capture, dict) and capture.get("method") in ("signature", "verbal"):
         resource["verification"] = [{"verified": True,

@@ -92,6 +92,11 @@ class PeopleForm(QWidget):
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
+        # For the worker, before recording: whether the council signed off the content shown.
+        self.signoff_note = QLabel()
+        self.signoff_note.setWordWrap(True)
+        self.signoff_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.signoff_note.setVisible(False)
         self.case_reference = QLineEdit()
         self.case_reference.setMaxLength(MAX_TEXT)
         self.case_label = QLabel()
@@ -159,6 +164,7 @@ class PeopleForm(QWidget):
         body = QWidget()
         form = QVBoxLayout(body)
         form.addWidget(self.heading)
+        form.addWidget(self.signoff_note)
         case_row = QHBoxLayout()
         case_row.addWidget(self.case_label)
         case_row.addWidget(self.case_reference, 1)
@@ -303,6 +309,14 @@ class PeopleForm(QWidget):
             return
         self.problems.setVisible(False)
         self.next_requested.emit()
+
+    def set_signoff_note(self, text: str, unsigned: bool) -> None:
+        """What the worker should know before recording: who signed off the content shown, or not."""
+        self.signoff_note.setText(text)
+        self.signoff_note.setObjectName("problem" if unsigned else "")
+        self.signoff_note.style().unpolish(self.signoff_note)
+        self.signoff_note.style().polish(self.signoff_note)
+        self.signoff_note.setVisible(bool(text))
 
     def retranslate(self) -> None:
         self.heading.setText(_("Who decided, and how"))

@@ -17,12 +17,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 
 from familyprivacy import i18n
-from familyprivacy.i18n import _
+from familyprivacy.i18n import _, languages
 from familyprivacy.ui.idle_lock import IdleLock
 
 if TYPE_CHECKING:
     from familyprivacy import summary
-    from familyprivacy.consent.model import Decision, Visit
+    from familyprivacy.consent.model import ContentSignoff, Decision, Visit
     from familyprivacy.content.localize import NoticeView
     from familyprivacy.ui.decision_flow import DecisionFlow
     from familyprivacy.ui.main_window import MainWindow
@@ -118,7 +118,7 @@ class Recorder(QObject):
         def make() -> DecisionFlow:
             from familyprivacy.ui.decision_flow import DecisionFlow
             flow = DecisionFlow(self.window.stack)
-            flow.finished.connect(lambda: self._show(self.people))
+            flow.finished.connect(self._show_people)
             flow.back_requested.connect(lambda: self._show(self.window.topic_view))
             return flow
         return self._screen("flow", make)
@@ -287,6 +287,41 @@ class Recorder(QObject):
             self.flow.start(*views, answers=self.flow.answers)
         self._show(self.flow)
 
+    def _signed(self) -> tuple[ContentSignoff, str] | None:
+        """The sign-off state of the content this visit showed, and the language it was shown in."""
+        from familyprivacy.ui import recording
+        visit = self.window.visit
+        if visit is None:
+            return None
+        notice = self.window.loaded.by_id(visit.notice_id)
+        return recording.content_signoff(notice, visit.language), visit.language
+
+    def _show_people(self) -> None:
+        signed = self._signed()
+        if signed is not None:
+            state, lang = signed
+            lines = []
+            if state.english is not None:
+                lines.append(_("The council signed off this notice's English content: {name} ({role}), "
+                               "{date}.").format(name=state.english.by, role=state.english.role,
+                                                 date=state.english.at[:10]))
+            else:
+                lines.append(_("The council has not signed off this notice's English content yet."))
+            if lang != "en":
+                try:
+                    name = languages.get(lang).native_name
+                except KeyError:
+                    name = lang
+                if state.translation is not None:
+                    lines.append(_("The translation into {language} is signed off: {name}, {date}.").format(
+                        language=name, name=state.translation.by, date=state.translation.at[:10]))
+                else:
+                    lines.append(_("The translation into {language} is not signed off yet: the family sees "
+                                   "it marked as a draft.").format(language=name))
+            unsigned = state.english is None or (lang != "en" and state.translation is None)
+            self.people.set_signoff_note("\n".join(lines), unsigned)
+        self._show(self.people)
+
     def show_review(self) -> None:
         from familyprivacy.ui.people_form import FormProblems
         views = self._views()
@@ -312,10 +347,18 @@ class Recorder(QObject):
         if self.session is None or views is None or visit is None:
             self.review.show_failed(_("no worker has unlocked their records"))
             return
+        signed = self._signed()
+        state = signed[0] if signed else None
+        if state is not None and self.window.settings.record_only_signed_content:
+            why = recording.unsigned_reason(state, visit.language)
+            if why:  # the council's setting: nothing is recorded on content it has not approved
+                self.review.show_failed(_("This council records decisions only on content it has signed "
+                                          "off, and {reason}.").format(reason=_(why)))
+                return
         try:
             if self._pending is None:
                 self._pending = recording.build(visit, views[0], self.flow.answers, self.people.collect(),
-                                                recording.worker_for(self.session.store))
+                                                recording.worker_for(self.session.store), state)
             recording.save(self.session.store, *self._pending)
         except (StoreError, ModelError, FormProblems, OSError) as exc:
             self.review.show_failed(str(exc) if not isinstance(exc, OSError) else type(exc).__name__)

@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 from familyprivacy import visit as session
 from familyprivacy.consent.cli import worker_slug
 from familyprivacy.consent.errors import UnknownRecord
-from familyprivacy.consent.model import Decision, SectionShown, Visit, Worker
+from familyprivacy.consent.model import ContentSignoff, Decision, SectionShown, SignedOff, Visit, Worker
 from familyprivacy.consent.store import Store
+from familyprivacy.content import signoff
 from familyprivacy.content.localize import NoticeView
+from familyprivacy.content.model import Notice
+from familyprivacy.i18n import N_
 from familyprivacy.ui.people_form import People
 
 
@@ -30,9 +33,26 @@ def worker_for(store: Store) -> Worker:
     return Worker(name, worker_slug(name))
 
 
+def content_signoff(notice: Notice, lang: str) -> ContentSignoff:
+    """The sign-off state of ``notice`` as shown in ``lang``, as the saved visit carries it."""
+    shown = signoff.state(notice, [lang] if lang != signoff.ENGLISH else []).shown(lang)
+    return ContentSignoff(*(SignedOff(**shown[k]) if shown[k] else None for k in ("english", "translation")))
+
+
+def unsigned_reason(state: ContentSignoff, lang: str) -> str:
+    """Why content is not approved for recording (a council setting), or "" if it is. Marked for
+    translation here, translated for the worker when shown."""
+    if state.english is None:
+        return N_("the notice's English content is not signed off")
+    if lang != signoff.ENGLISH and state.translation is None:
+        return N_("its translation into this language is not signed off")
+    return ""
+
+
 def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], people: People,
-          worker: Worker) -> tuple[Visit, list[Decision]]:
-    """The visit as the family saw it, and their answers in the notice's order."""
+          worker: Worker, signed: ContentSignoff | None = None) -> tuple[Visit, list[Decision]]:
+    """The visit as the family saw it, with the sign-off state of that content, and their answers in
+    the notice's order."""
     sections = tuple(dict.fromkeys(SectionShown(s.section_id, s.language) for s in shown.shown))
     record = Visit(
         council_id=family.council.get("id") or family.notice_id.split("/")[0],
@@ -40,7 +60,8 @@ def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], peo
         grantors=people.grantors, children=people.children, worker=worker,
         started_at=_utc(shown.started), ended_at=_utc(datetime.now(UTC).isoformat()),
         language=family.language, content_fingerprint=family.fingerprint,
-        sections_shown=sections, interpreter=people.interpreter)
+        sections_shown=sections, interpreter=people.interpreter,
+        content_signoff=signed if signed is not None else ContentSignoff())
     grantor_ids = tuple(g.id for g in people.grantors)
     child_ids = tuple(c.id for c in people.children)
     decisions = [
