@@ -37,7 +37,7 @@ def test_summary_states_each_choice_and_how_to_change_it(notice: Notice) -> None
     view = localize(notice, "en")
     visit = _visit(view.fingerprint)
     result = summary.build(view, visit, _decisions(notice, visit, "refused"))
-    referral = next(c for c in notice.choices if c.kind == "service-agreement")
+    referral = next(c for c in notice.choices if c.kind != "information-only")
     assert referral.title in result.html
     assert "<p class=\"status\">No</p>" in result.html
     first_no = referral.if_no.split("\n")[0]

@@ -32,13 +32,15 @@ class NoticeReport:
     source_sentences: int = 0
     readability: dict[str, dict[str, Any]] = field(default_factory=dict)
     gaps: list[str] = field(default_factory=list)
+    # Plain text the council's own words contradict (content/claims.py), English or translated.
+    claims: list[str] = field(default_factory=list)
     # Who signed off the English content and each translation, and what changed since (not failures:
     # a new notice is unsigned until someone approves it; the app and the records say so).
     signoff: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
-        out = list(self.verbatim)
+        out = list(self.verbatim) + list(self.claims)
         for part, r in self.readability.items():
             out += [f"{part}: {p}" for p in r["problems"]]
         return out
@@ -67,7 +69,7 @@ class Report:
             "notices": [
                 {"id": n.notice_id, "file": n.file, "checklist": n.checklist,
                  "source_sentences": n.source_sentences, "verbatim_problems": n.verbatim,
-                 "readability": n.readability, "gaps": n.gaps, "failures": n.failures,
+                 "readability": n.readability, "gaps": n.gaps, "claims": n.claims, "failures": n.failures,
                  "signoff": n.signoff}
                 for n in self.notices
             ],
@@ -130,8 +132,7 @@ def check_notice(notice: Notice) -> NoticeReport:
     for g in notice.glossary:
         report.readability[f"glossary {g.term}"] = _score(g.meaning, ())
     # A plain claim the council's text contradicts fails, under the section's or choice's name.
-    for finding in claims.check_claims(notice):
-        report.readability[finding.part]["problems"].append(finding.message)
+    report.claims = [str(finding) for finding in claims.check_claims(notice)]
     report.gaps = [f"{g.item}: {g.note}" for g in notice.gaps]
     return report
 
@@ -149,6 +150,11 @@ def run_check(paths: list[Path]) -> Report:
     report.translation_problems = [f"{p.language}: {p}" for p in catalogs().problems
                                    if "translation rejected" not in p.message]
     report.warnings = plural_warnings(languages)
+    # The same refusal rule over every translation: a translation must not tell a family they cannot
+    # say no where the English (and the council) does not.
+    for notice, notice_report in zip(loaded.notices, report.notices, strict=True):
+        for lang in languages:
+            notice_report.claims += [str(f) for f in claims.check_translation(notice, lang)]
     for notice, notice_report in zip(loaded.notices, report.notices, strict=True):
         notice_report.signoff, problem = signoff_lines(notice, languages)
         if problem:  # a broken sign-off file fails the check; the app treats the notice as unsigned
