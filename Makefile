@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 LOCK_FILES := pyproject.toml uv.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK_FILES) | cksum | cut -d' ' -f1)
 
-.PHONY: run test install system-deps lint check wheel bundle bench clean lock upgrade upgrade-check
+.PHONY: run test install system-deps lint check wheel bundle bench clean lock upgrade upgrade-check review-packs
 
 $(UV): requirements/uv.txt
 	@test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
@@ -53,6 +53,18 @@ test: install lint
 	$(VENV)/bin/familyprivacy check
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 	$(MAKE) --no-print-directory bundle-test wheel-test
+
+# What each notice's sign-off rests on: a review pack per notice, in English and in each language of
+# REVIEW_LANGS (PDF), into build/review-packs/ (README, "The notices").
+REVIEW_LANGS ?= ur
+review-packs: install
+	@mkdir -p build/review-packs
+	for n in $$($(PY) -c "from familyprivacy.content.loader import load_all; \
+		print(' '.join(x.id for x in load_all().notices))"); do \
+		f=build/review-packs/$$(echo $$n | tr / _); \
+		$(VENV)/bin/familyprivacy review-pack $$n -o $$f-en.pdf || exit 1; \
+		for l in $(REVIEW_LANGS); do $(VENV)/bin/familyprivacy review-pack $$n --lang $$l -o $$f-$$l.pdf || exit 1; done; \
+	done
 
 bench: install
 	for b in bench/*.py; do QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
