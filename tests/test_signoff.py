@@ -201,3 +201,18 @@ def test_a_reviewed_entry_whose_english_changed_is_a_draft_again(tmp_path: Path)
     assert changed is not None and kept is not None
     assert changed.fuzzy and not changed.user_comments
     assert kept.user_comments == ["reviewed by A. Translator"]
+
+
+def test_a_review_pack_for_every_notice_in_english_and_urdu(tmp_path: Path) -> None:
+    from familyprivacy.content import review
+
+    notices = load_notices([ROOT / "resources" / "notices"]).notices
+    assert len(notices) >= 5
+    for notice in notices:
+        for lang in (None, "ur"):
+            html = review.render_html(notice, lang)
+            assert all(s.id in html for s in notice.sections) and all(c.id in html for c in notice.choices)
+            assert ('dir="rtl"' in html) == (lang == "ur")
+    out = tmp_path / "pack.pdf"
+    assert main(["review-pack", "redcar-and-cleveland/early-help", "--lang", "ur", "-o", str(out)]) == 0
+    assert len(PdfReader(str(out)).pages) > 5
