@@ -28,3 +28,18 @@ def resources() -> Path:
     from familyprivacy import paths
 
     return paths.resources_dir()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    """One line that cannot be missed when the PostgreSQL tests did not run (never under CI:
+    there the pg_cluster fixture fails instead of skipping)."""
+    from tests.conftest_pg import PG_MISSING
+
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if isinstance(r.longrepr, tuple) and PG_MISSING in str(r.longrepr[2])]
+    if skipped:
+        tests = f"{len(skipped)} test" + ("s" if len(skipped) != 1 else "")
+        terminalreporter.write_line(
+            f"PostgreSQL tests SKIPPED: {tests} did not run because {PG_MISSING}; install postgresql "
+            "to run them (tools/system-deps.sh does, or: apt-get install postgresql)", yellow=True, bold=True)

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -27,6 +26,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from familyprivacy.consent.envelope import GENESIS, Envelope, public_key_bytes, seal
+from tests.waiting import HANG_GUARD, wait_until
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -69,7 +69,7 @@ class PgCluster:
         if not fsync:
             options += " -c fsync=off -c synchronous_commit=off"
         subprocess.run([*self.as_pg, str(bindir / "pg_ctl"), "-D", str(self.data), "-l",
-                        str(self.root / "log"), "-w", "-t", "60", "-o", options, "start"],
+                        str(self.root / "log"), "-w", "-t", str(int(HANG_GUARD)), "-o", options, "start"],
                        check=True, capture_output=True)
         self.base = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
 
@@ -91,12 +91,20 @@ class PgCluster:
 _shared: list[PgCluster] = []  # one cluster for the whole run, though each module imports the fixture
 
 
+PG_MISSING = "PostgreSQL is not installed here (initdb not found)"  # tests/conftest.py counts these skips
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(request: pytest.FixtureRequest) -> PgCluster:
     if _pg_bindir() is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("PostgreSQL is required in CI: tools/system-deps.sh installs it")
-        pytest.skip("PostgreSQL is not installed here (initdb not found); tools/system-deps.sh installs it")
+        if under_ci():  # CI must run them: a skip there would hide a missing install step
+            pytest.fail(f"{PG_MISSING}, and CI must run the PostgreSQL tests: tools/system-deps.sh "
+                        "installs it", pytrace=False)
+        pytest.skip(f"{PG_MISSING}; tools/system-deps.sh installs it")
     if not _shared:
         _shared.append(PgCluster())
         request.config.add_cleanup(_shared[0].stop)  # at the end of the session
@@ -126,30 +134,60 @@ class InboxServer:
         self.log_path = log_dir / f"server-{self.port}.log"
         self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
+        self.freeze_flag: Path | None = None
 
-    def start(self) -> None:
+    def start(self, freeze_at: tuple[str, int] | None = None) -> None:
+        """Start, and return once the server answers. With ``freeze_at=(stage, head_seq)`` the server
+        freezes at that point of a push (tests/inbox_freezing.py); ``wait_frozen`` waits for it."""
+        command = [sys.executable, "-m", "familyprivacy.server.cli"]
+        self.freeze_flag = None
+        if freeze_at is not None:
+            self.freeze_flag = self.log_path.with_name(f"frozen-{uuid.uuid4().hex[:8]}")
+            command = [sys.executable, str(Path(__file__).with_name("inbox_freezing.py")), freeze_at[0],
+                       str(freeze_at[1]), str(self.freeze_flag)]
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "familyprivacy.server.cli", "--db", self.db_url, "serve", "--no-migrate",
-             "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
+            [*command, "--db", self.db_url, "serve", "--no-migrate", "--host", "127.0.0.1",
+             "--port", str(self.port), *self.extra],
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        wait_until(self._answers, f"the inbox server on port {self.port} to answer /v1/health")
+
+    def _answers(self) -> bool:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise RuntimeError("the inbox server exited:\n" + self.log())
+        try:
+            return httpx.get(self.url + "/v1/health", timeout=HANG_GUARD).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def wait_frozen(self, pusher: threading.Thread | None = None) -> str:
+        """Wait until the server started with ``freeze_at`` has frozen there; the flag's "stage seq".
+
+        Fails at once, naming why, if the server died or ``pusher`` (the thread whose push was to
+        freeze it) ended first: the kill point was never reached."""
+        flag = self.freeze_flag
+        assert flag is not None, "started without freeze_at"
+
+        def frozen() -> bool:
+            if flag.exists():
+                return True
+            assert self.proc is not None
             if self.proc.poll() is not None:
-                raise RuntimeError("the inbox server exited:\n" + self.log())
-            try:
-                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("the inbox server did not start:\n" + self.log())
+                raise RuntimeError("the inbox server exited before freezing:\n" + self.log())
+            if pusher is not None and not pusher.is_alive() and not flag.exists():
+                raise AssertionError(f"the push ended before the server froze at {flag.name}: "
+                                     "the kill point was never reached")
+            return False
+
+        wait_until(frozen, f"the inbox server to freeze at {flag.name}")
+        return flag.read_text().strip()
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
+            self.proc.wait(HANG_GUARD)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -189,9 +227,10 @@ class InboxServer:
             return [r[0] for r in conn.execute(stmt)]
 
 
-def start_server(backend: str, tmp: Path, request: pytest.FixtureRequest, *extra: str) -> InboxServer:
+def start_server(backend: str, tmp: Path, request: pytest.FixtureRequest, *extra: str,
+                 freeze_at: tuple[str, int] | None = None) -> InboxServer:
     server = InboxServer(make_db_url(backend, tmp, request), tmp, *extra)
-    server.start()
+    server.start(freeze_at)
     request.addfinalizer(server.stop)
     return server
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from familyprivacy.consent import outbox
 from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.envelope import verify as verify_envelope
 from familyprivacy.consent.envelope import verify_link
@@ -173,7 +173,20 @@ def test_outbox_semantics_for_the_sync(store: Store) -> None:
     assert store.outbox_status()["problem"] == 1
 
 
-def test_erase_only_whole_confirmed_visits_and_chain_still_verifies(store: Store) -> None:
+class OutboxClock:
+    """Stands in for ``time`` in consent.outbox: the test says when time passes."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+
+def test_erase_only_whole_confirmed_visits_and_chain_still_verifies(store: Store,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = OutboxClock()
+    monkeypatch.setattr(outbox, "time", clock)
     first, second = sample_visit(), sample_visit(case_reference="CH-2")
     store.record_visit(first)
     store.record_visit(second)
@@ -189,8 +202,10 @@ def test_erase_only_whole_confirmed_visits_and_chain_still_verifies(store: Store
     report = store.verify()
     assert (report.events, report.bodies_erased, report.bodies_checked) == (4, 2, 2)
     store.mark_confirmed(ids[3:])
-    time.sleep(0.01)
-    assert store.erase_confirmed_bodies() == 2
+    clock.now += 3599
+    assert store.erase_confirmed_bodies(older_than_seconds=3600) == 0  # confirmed 3599 s ago
+    clock.now += 1
+    assert store.erase_confirmed_bodies(older_than_seconds=3600) == 2
     assert store.visits() == [] and store.verify().bodies_erased == 4
 
 

@@ -17,6 +17,7 @@ from familyprivacy import i18n, paths
 from familyprivacy.i18n import catalogs
 from familyprivacy.i18n.catalogs import read_mo
 from familyprivacy.i18n.compile import compile_po, plural_rule
+from tests.waiting import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +39,7 @@ print("no babel")
 def _run(script: str, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FAMILYPRIVACY_CACHE_DIR": str(cache)}
     return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=HANG_GUARD)
 
 
 @pytest.mark.parametrize("lang", ["en", "pl"])

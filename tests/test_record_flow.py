@@ -24,6 +24,7 @@ from familyprivacy.ui.people_form import FormProblems, People, PeopleForm
 from familyprivacy.ui.review_screen import ReviewScreen
 from familyprivacy.ui.signature_pad import SignaturePad
 from tests.test_ui_support import no_translations
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ["no_translations"]
 LEFT = Qt.MouseButton.LeftButton
@@ -45,7 +46,7 @@ def host(qtbot: QtBot, screen: QWidget) -> QWidget:
     qtbot.addWidget(window)
     window.resize(1000, 700)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     return window
 
 
@@ -115,22 +116,33 @@ def test_choices_in_order_information_only_is_explained_not_yes(
     _win = host(qtbot, flow)
     flow.start(family, english)
     first = family.choices[0]
-    assert first.kind == "service-agreement"
+    assert first.kind == "data-consent"  # Help and Support: "with your consent", the council says
     assert flow.title.text() == first.title.text
     assert first.if_yes.text.strip() in flow.yes_text.text()
     assert flow.buttons["given"].isVisible() and not flow.explained.isVisible()
     assert not flow.english_box.isVisible()  # English only alongside another language
     qtbot.mouseClick(flow.buttons["refused"], LEFT)
     assert flow.current() is family.choices[1]
+    assert family.choices[1].kind == "information-only"
     assert "Information only" in flow.kind_note.text()
     assert not flow.buttons["given"].isVisible() and flow.explained.isVisible()
     assert flow.explained.text() == "We have explained this"
+    expected = {first.id: "refused"}
     with qtbot.waitSignal(flow.finished):
-        for _ in family.choices[1:]:
-            qtbot.mouseClick(flow.explained, LEFT)
-    assert flow.answers == {first.id: "refused"} | {c.id: "given" for c in family.choices[1:]}
+        for choice in family.choices[1:]:
+            if choice.kind == "information-only":
+                assert flow.explained.isVisible() and not flow.buttons["given"].isVisible()
+                qtbot.mouseClick(flow.explained, LEFT)
+                expected[choice.id] = "given"
+            else:  # a real choice again (the housing referral needs consent): yes and no are offered
+                assert flow.buttons["refused"].isVisible() and not flow.explained.isVisible()
+                qtbot.mouseClick(flow.buttons["refused"], LEFT)
+                expected[choice.id] = "refused"
+    assert flow.answers == expected
     qtbot.mouseClick(flow.back, LEFT)
-    assert "Explained" in flow.chosen.text() and "Yes" not in flow.chosen.text()
+    shown = flow.current()
+    assert ("No" if shown.kind != "information-only" else "Explained") in flow.chosen.text()
+    assert "Yes" not in flow.chosen.text()
 
 
 def test_english_alongside_for_the_worker(qtbot: QtBot, no_translations: None) -> None:
@@ -270,8 +282,9 @@ def test_choices_fit_a_narrow_screen(qtbot: QtBot, views: tuple[NoticeView, Noti
     flow.start(family, english)
     assert flow.bottom_row.indexOf(flow.answers_box) >= 0  # wide: answers always in view
     win.resize(420, 700)
-    qtbot.waitUntil(lambda: flow.family_layout.indexOf(flow.answers_box) >= 0)
+    qtbot.waitUntil(lambda: flow.family_layout.indexOf(flow.answers_box) >= 0, timeout=HANG_GUARD_MS)
     # Narrow: the answers follow the text, one under the other, none cut off.
     buttons = [flow.buttons[s] for s in ("given", "refused", "deferred")]
-    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons), timeout=3000)
+    qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons),
+                    timeout=HANG_GUARD_MS)
     assert buttons[0].y() < buttons[1].y() < buttons[2].y()

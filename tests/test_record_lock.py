@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +14,7 @@ from familyprivacy.ui.pin_wall import Backoff, PinWall
 from familyprivacy.ui.unlock_screen import UnlockScreen, WorkerSession, strength
 from tests.test_record_flow import host
 from tests.test_ui_support import no_translations
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ["no_translations"]
 LEFT = Qt.MouseButton.LeftButton
@@ -141,10 +142,10 @@ def test_idle_lock_fires_after_quiet_and_input_postpones_it(qtbot: QtBot) -> Non
     try:
         idle.start()
         assert idle.active
-        with qtbot.waitSignal(idle.lock_now, timeout=2000):
+        with qtbot.waitSignal(idle.lock_now, timeout=HANG_GUARD_MS):  # however long 240 ms takes here
             pass
         assert not idle.active
-        idle.set_minutes(0.05)  # 3 s: only the state changes below may lock now
+        idle.set_minutes(60)  # an hour: only the state changes below may lock now
         idle.start()
         with qtbot.assertNotEmitted(idle.lock_now, wait=100):
             idle.state_changed(Qt.ApplicationState.ApplicationInactive)  # not presenting: no lock
@@ -158,26 +159,48 @@ def test_idle_lock_fires_after_quiet_and_input_postpones_it(qtbot: QtBot) -> Non
         idle.close()
 
 
+def _reference(interval: int) -> QTimer:
+    """A timer started now, beside the idle lock's, to compare deadlines with (never fires in a test)."""
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.start(interval)
+    return timer
+
+
+def _due_after(first: QTimer, second: QTimer) -> bool:
+    """Whether ``first`` is due no earlier than ``second``. ``first`` is read first, so the moment
+    between the two reads can only favour ``second``: no machine is too slow or too fast for it."""
+    remaining = first.remainingTime()
+    return remaining >= second.remainingTime()
+
+
 def test_input_keeps_the_app_unlocked(qtbot: QtBot) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     wall = PinWall()
     _win = host(qtbot, wall)
     idle = IdleLock(app, minutes=1)
+    minute = idle.timer.interval()
+    references: list[QTimer] = []
     try:
         idle.start()
-        qtbot.wait(300)
-        assert idle.timer.remainingTime() < 59_800
-        qtbot.keyClick(wall.secret, Qt.Key.Key_A)  # any input starts the minute again
-        assert idle.timer.remainingTime() > 59_800
-        qtbot.wait(300)
-        qtbot.mouseMove(wall.secret)
-        assert idle.timer.remainingTime() > 59_800
+        for make_input in (lambda: qtbot.keyClick(wall.secret, Qt.Key.Key_A),
+                           lambda: qtbot.mouseMove(wall.secret)):
+            # with no input the minute runs down: wait (however long it takes) until 50 ms have gone,
+            # then start a reference minute, due 50 ms or more after the idle lock's
+            qtbot.waitUntil(lambda: idle.timer.remainingTime() <= minute - 50, timeout=HANG_GUARD_MS)
+            references.append(reference := _reference(minute))
+            assert _due_after(reference, idle.timer)
+            make_input()  # any input starts the minute again: now due after the reference
+            assert idle.active and _due_after(idle.timer, reference)
         idle.stop()  # locked: input no longer starts the countdown, and events are not watched
         qtbot.keyClick(wall.secret, Qt.Key.Key_B)
         assert not idle.active
     finally:
         idle.close()
+        for reference in references:
+            reference.stop()
 
 
 def test_unlock_wait_is_told_in_the_right_plural(qtbot: QtBot) -> None:

@@ -20,6 +20,7 @@ from familyprivacy.ui.records_screen import RecordsScreen
 from familyprivacy.ui.unlock_screen import WorkerSession
 from tests.test_record_flow import NOTICE, host
 from tests.test_ui_support import no_translations
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ["no_translations"]
 LEFT = Qt.MouseButton.LeftButton
@@ -60,8 +61,13 @@ def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translat
     assert screen.opened is not None and screen.opened.visit_id == first
     assert "Amelia Nowak (mother)" in screen.detail.text()
     assert "Referral to Help and Support" in screen.detail.text()
-    # Information-only items cannot be "withdrawn": only the real choice is offered.
-    assert screen.choice.count() == 1
+    # Information-only items cannot be "withdrawn": only the real choices are offered (Help and
+    # Support, and the housing referral, both need the family's consent).
+    real = [c.id for c in notice.choices if c.kind != "information-only"]
+    assert screen.choice.count() == len(real) == 2
+    referral = "help-and-support-referral"
+    screen.choice.setCurrentIndex(screen.choice.findData(referral))
+    assert screen.choice.currentData() == referral
     assert [screen.new_status.itemData(i) for i in range(screen.new_status.count())] == [
         "withdrawn", "expired", "invalidated"]
     screen.who.setCurrentIndex(1)
@@ -71,7 +77,6 @@ def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translat
     assert "Recorded" in screen.change_message.text()
     history = store.decisions(first)
     change = history[-1]
-    referral = next(c.id for c in notice.choices if c.kind == "service-agreement")
     assert change.choice_id == referral and change.status == "withdrawn"
     assert change.replaces == next(d.decision_id for d in history[:-1] if d.choice_id == referral)
     assert change.grantor_ids == ("g2",) and change.reason == "Asked by phone. called the office"
@@ -102,6 +107,6 @@ def test_sync_now_without_enrolment_says_so(qtbot: QtBot, worker: WorkerSession,
     screen.attach(worker)
     try:
         qtbot.mouseClick(screen.sync, LEFT)
-        qtbot.waitUntil(lambda: "not set up" in screen.sync_state.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "not set up" in screen.sync_state.text(), timeout=HANG_GUARD_MS)
     finally:
         screen.stop_sync()

@@ -19,6 +19,7 @@ from familyprivacy.ui.app import application, build_window
 from familyprivacy.ui.main_window import MainWindow
 from tests.test_record_flow import NOTICE, sign
 from tests.test_ui_support import no_translations
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ["no_translations"]
 LEFT = Qt.MouseButton.LeftButton
@@ -35,7 +36,7 @@ def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     window.resize(1100, 760)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     yield window
     if window.presenting:  # pytest-qt's own close came first and was refused while presenting
         window.leave_presentation()
@@ -157,7 +158,12 @@ def test_whole_visit_by_keyboard(qtbot: QtBot, locked_window: MainWindow) -> Non
     assert QApplication.focusWidget() is flow.buttons["refused"]
     key(Qt.Key.Key_Space)
     while window.stack.currentWidget() is flow:
-        assert QApplication.focusWidget() is flow.explained
+        if flow.current().kind == "information-only":
+            assert QApplication.focusWidget() is flow.explained
+        else:  # another real choice (the housing referral needs consent): No again, by keyboard
+            assert QApplication.focusWidget() is flow.buttons["given"]
+            key(Qt.Key.Key_Tab)
+            assert QApplication.focusWidget() is flow.buttons["refused"]
         key(Qt.Key.Key_Space)
     people = recorder.people
     people.setFocus()
@@ -190,7 +196,7 @@ def test_idle_lock_hides_the_visit_and_needs_the_passphrase(qtbot: QtBot, locked
     recorder.start_choices()
     recorder.idle.set_minutes(0.003)  # 180 ms
     recorder.idle.start()
-    qtbot.waitUntil(lambda: recorder.locked, timeout=3000)
+    qtbot.waitUntil(lambda: recorder.locked, timeout=HANG_GUARD_MS)
     assert window.stack.currentWidget() is recorder.wall and not recorder.wall.cancel.isVisible()
     assert recorder.session is not None and not recorder.session.store.is_unlocked
     notice = window.loaded.by_id(NOTICE)
@@ -254,8 +260,9 @@ def test_right_to_left_mirrors_the_choices(qtbot: QtBot, locked_window: MainWind
     _unlock_and_open(qtbot, window)
     recorder.start_choices()
     flow = recorder.flow
-    qtbot.waitUntil(lambda: flow.buttons["given"].x() < flow.buttons["refused"].x())
+    qtbot.waitUntil(lambda: flow.buttons["given"].x() < flow.buttons["refused"].x(), timeout=HANG_GUARD_MS)
     assert flow.back.mapTo(window, QPoint(0, 0)).x() < flow.buttons["given"].mapTo(window, QPoint(0, 0)).x()
     window.set_language("ar-XB")
-    qtbot.waitUntil(lambda: flow.buttons["given"].x() > flow.buttons["refused"].x())  # Yes reads first
+    qtbot.waitUntil(lambda: flow.buttons["given"].x() > flow.buttons["refused"].x(),  # Yes reads first
+                    timeout=HANG_GUARD_MS)
     assert flow.back.mapTo(window, QPoint(0, 0)).x() > flow.buttons["given"].mapTo(window, QPoint(0, 0)).x()

@@ -9,6 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from familyprivacy import cli, paths, selftest
+from tests.waiting import HANG_GUARD
 
 
 def test_every_check_passes_from_source(qtbot: QtBot, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,10 +86,12 @@ def test_measure_startup_reports_the_first_painted_topic(tmp_path: Path) -> None
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FAMILYPRIVACY_T0=repr(time.time()),
                FAMILYPRIVACY_DATA_DIR=str(tmp_path / "data"), FAMILYPRIVACY_CACHE_DIR=str(tmp_path / "cache"))
     done = subprocess.run([sys.executable, "-m", "familyprivacy", "--measure-startup"], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=HANG_GUARD, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout.strip().splitlines()[-1])
-    assert 0 < figures["first_topic_s"] < 60
+    # what it reports, not how fast: a time after the parent's T0, and the topic's lines on the page
+    assert set(figures) == {"first_topic_s", "lines_shown"}, figures
+    assert isinstance(figures["first_topic_s"], float) and figures["first_topic_s"] > 0
     assert figures["lines_shown"] >= 3
     data = tmp_path / "data"
     assert not data.exists() or not any(data.iterdir()), "the measurement keeps nothing in the data folder"

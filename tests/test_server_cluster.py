@@ -14,6 +14,7 @@ from familyprivacy.sync.client import InboxClient
 from familyprivacy.sync.runner import sync_once
 from familyprivacy.sync.settings import SyncSettings
 from tests.conftest_pg import FakeOutbox, InboxServer, PgCluster, pg_cluster  # noqa: F401
+from tests.waiting import HANG_GUARD
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def pair(pg_cluster: PgCluster, tmp_path_factory: pytest.TempPathFactory  # noqa
 
 
 def _push(server: InboxServer, token: str, events: list[dict[str, object]]) -> httpx.Response:
-    return httpx.post(server.url + "/v1/events", content=json.dumps({"events": events}), timeout=30,
+    return httpx.post(server.url + "/v1/events", content=json.dumps({"events": events}), timeout=HANG_GUARD,
                       headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
 
 
@@ -71,7 +72,8 @@ def test_batches_alternate_between_servers_and_land_once(pair: tuple[InboxServer
     for t in threads:
         t.start()
     for t in threads:
-        t.join(120)
+        t.join(HANG_GUARD)
+        assert not t.is_alive(), "a laptop draining through the two servers never finished (hung?)"
     assert not errors
     for laptop, balancer in zip(laptops, balancers, strict=True):
         assert balancer.sent == 10  # ten batches, five through each server

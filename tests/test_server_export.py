@@ -26,6 +26,7 @@ from tests.conftest_pg import (
     start_server,
     visit_body,
 )
+from tests.waiting import HANG_GUARD
 
 STOCKTON = "stockton/childrens-social-care"
 ESSEX = "essex/childrens-services"
@@ -63,7 +64,7 @@ def inbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 def _get(server: InboxServer, token: str, fmt: str, **params: str) -> httpx.Response:
     return httpx.get(f"{server.url}/v1/export/consents.{fmt}", params=params,
-                     headers={"authorization": f"Bearer {token}"}, timeout=30)
+                     headers={"authorization": f"Bearer {token}"}, timeout=HANG_GUARD)
 
 
 def _decision_ids(bundle: dict[str, Any]) -> list[str]:
@@ -195,7 +196,7 @@ def test_export_comes_in_pages_that_join_up(inbox: tuple[InboxServer, FakeOutbox
         if "next" not in links:
             break
         assert "limit=3" in links["next"]  # the same page size (and filters) on the next page
-        reply = httpx.get(links["next"], headers={"authorization": f"Bearer {team}"}, timeout=30)
+        reply = httpx.get(links["next"], headers={"authorization": f"Bearer {team}"}, timeout=HANG_GUARD)
     assert pages == 3 and seen == whole
 
     # Filters hold across pages; CSV names the next page in a Link header.
@@ -203,7 +204,7 @@ def test_export_comes_in_pages_that_join_up(inbox: tuple[InboxServer, FakeOutbox
     rows = list(csv.DictReader(io.StringIO(first.text)))
     assert len(rows) == 1 and 'rel="next"' in first.headers["link"]
     url = first.headers["link"].split(">")[0].lstrip("<")
-    second = httpx.get(url, headers={"authorization": f"Bearer {team}"}, timeout=30)
+    second = httpx.get(url, headers={"authorization": f"Bearer {team}"}, timeout=HANG_GUARD)
     rows += list(csv.DictReader(io.StringIO(second.text)))
     assert sorted(r["decision_id"] for r in rows) == ["va-d1", "vb-d1"]
     assert "link" not in second.headers

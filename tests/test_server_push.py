@@ -25,6 +25,7 @@ from tests.conftest_pg import (
     pg_cluster,  # noqa: F401 - fixture
     start_server,
 )
+from tests.waiting import HANG_GUARD
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -35,7 +36,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 def _push(server: InboxServer, token: str, events: list[dict[str, object]] | bytes) -> httpx.Response:
     content = events if isinstance(events, bytes) else json.dumps({"events": events}).encode()
-    return httpx.post(server.url + "/v1/events", content=content, timeout=30,
+    return httpx.post(server.url + "/v1/events", content=content, timeout=HANG_GUARD,
                       headers={"authorization": f"Bearer {token}", "content-type": "application/json"})
 
 
@@ -185,7 +186,8 @@ def test_twenty_devices_pushing_at_once_store_every_event_once(server: InboxServ
     for t in threads:
         t.start()
     for t in threads:
-        t.join(120)
+        t.join(HANG_GUARD)
+        assert not t.is_alive(), "a laptop pushing at the same time as 19 others never finished (hung?)"
     assert not errors
     for laptop in laptops:
         assert server.count(laptop.device_id) == 20

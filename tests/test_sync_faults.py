@@ -3,10 +3,8 @@ and the laptop never marks an event confirmed before the inbox holds it."""
 
 from __future__ import annotations
 
-import random
 import socket
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -23,6 +21,7 @@ from tests.conftest_pg import (
     pg_cluster,  # noqa: F401 - fixture
     start_server,
 )
+from tests.waiting import HANG_GUARD
 
 
 def _read_http(sock: socket.socket) -> bytes:
@@ -77,7 +76,6 @@ class CuttingProxy:
                 with socket.create_connection(("127.0.0.1", self.upstream)) as upstream:
                     if fate == "cut_request":
                         upstream.sendall(request[: max(1, len(request) * 2 // 3)])
-                        time.sleep(0.05)
                         continue
                     upstream.sendall(request)
                     reply = _read_http(upstream)
@@ -86,7 +84,8 @@ class CuttingProxy:
 
     def close(self) -> None:
         self.done.set()
-        self.thread.join(5)
+        self.thread.join(HANG_GUARD)
+        assert not self.thread.is_alive(), "the cutting proxy's thread did not stop"
         self.listener.close()
 
 
@@ -143,46 +142,59 @@ def test_cut_connections_before_and_after_commit(backend: str, request: pytest.F
     assert not early
 
 
+# Where the inbox is killed during one push of 300 events in batches of 10: (stage, the device's
+# chain head after the batch in flight). "inserted": the batch's rows are written and the
+# transaction is still open, so the kill loses the batch; "committed": it is committed but the
+# laptop never hears, so the batch is sent again and must be taken as duplicates. The last kill
+# comes after the very last commit.
+KILL_POINTS = [("committed", 40), ("inserted", 100), ("committed", 170), ("inserted", 250),
+               ("committed", 300)]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_server_killed_mid_batch_many_times(backend: str, request: pytest.FixtureRequest,
                                             tmp_path: Path) -> None:
-    server = start_server(backend, tmp_path, request)
+    """SIGKILL at each of KILL_POINTS, the laptop pushing; after each restart the push goes on. The
+    server is frozen at the chosen point (tests/inbox_freezing.py) and killed there, so every kill
+    lands mid-push, in the middle of a batch, on any machine."""
+    server = start_server(backend, tmp_path, request, freeze_at=KILL_POINTS[0])
     outbox = FakeOutbox()
     outbox.add_visits(60, decisions_per_visit=4)  # 300 events
+    total = len(outbox.events)
     token = server.enrol(outbox)
     early = _guard_confirmations(outbox, server)
     settings = SyncSettings(server.url, batch_size=10)
-    finished = threading.Event()
-    problems: list[str] = []
+    problems: list[SyncProblem] = []
 
-    def laptop() -> None:
-        while not finished.is_set():
-            try:
-                with InboxClient(server.url, token, timeout=10) as client:
-                    sync_once(outbox, client, settings)
-                if outbox.outbox_status()["confirmed"] == len(outbox.events):
-                    finished.set()
-            except SyncProblem as exc:
-                problems.append(exc.message)
-                time.sleep(0.02)
+    def push() -> None:
+        try:
+            with InboxClient(server.url, token, timeout=HANG_GUARD) as client:
+                sync_once(outbox, client, settings)
+        except SyncProblem as exc:
+            print(f"the push stopped: {exc.message} (status {exc.status})")  # shown if the test fails
+            problems.append(exc)
 
-    worker = threading.Thread(target=laptop, daemon=True)
-    worker.start()
-    rng = random.Random(7)
-    kills = 0
-    mid_run_counts: list[int] = []
-    while kills < 5 and not finished.is_set():
-        time.sleep(rng.uniform(0.05, 0.4))
+    for kill, (stage, head) in enumerate(KILL_POINTS, start=1):
+        laptop = threading.Thread(target=push, daemon=True)
+        laptop.start()
+        assert server.wait_frozen(laptop) == f"{stage} {head}", problems
         server.kill()
-        kills += 1
-        mid_run_counts.append(server.count(outbox.device_id))
-        server.start()
-    worker.join(120)
-    assert finished.is_set(), "the laptop did not finish after the restarts"
-    assert kills >= 3, "the push finished before the server could be killed enough times"
-    assert any(0 < n < 300 for n in mid_run_counts), mid_run_counts  # killed part-way through
-    assert problems, "no kill was felt by the laptop"
+        laptop.join(HANG_GUARD)
+        assert not laptop.is_alive(), f"the laptop's push hung after kill {kill} ({stage} at {head})"
+        assert len(problems) == kill, f"kill {kill} ({stage} at {head}) was not felt by the laptop"
+        assert problems[-1].retry and "cannot be reached" in problems[-1].message
+        # the batch in flight (head-9 .. head) is stored if and only if it was committed, and the
+        # laptop, which never heard, has it sent but not confirmed
+        held = head if stage == "committed" else head - 10
+        assert sorted(server.event_ids(outbox.device_id)) == sorted(e.event_id for e in outbox.events[:held])
+        assert outbox.outbox_status() == {"waiting": total - head, "sent": 10, "confirmed": head - 10,
+                                          "problem": 0}
+        server.start(KILL_POINTS[kill] if kill < len(KILL_POINTS) else None)
+    with InboxClient(server.url, token) as client:
+        report = sync_once(outbox, client, settings)
+    assert report.confirmed == 10 and report.problems == 0  # the last batch, as duplicates
     ids = server.event_ids(outbox.device_id)
-    assert len(ids) == len(set(ids)) == 300
+    assert len(ids) == len(set(ids)) == total
     assert set(ids) == {e.event_id for e in outbox.events}
+    assert outbox.outbox_status()["confirmed"] == total
     assert not early

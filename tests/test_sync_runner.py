@@ -6,7 +6,6 @@ import json
 import os
 import random
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -25,11 +24,18 @@ from familyprivacy.sync.runner import BackgroundSync, backoff_delay, open_client
 from familyprivacy.sync.settings import SettingsError, SyncSettings
 from familyprivacy.sync.status import SyncState, SyncStatus
 from tests.conftest_pg import FakeOutbox, InboxServer, free_port, start_server
+from tests.waiting import HANG_GUARD, wait_until
 
 
 @pytest.fixture(scope="module")
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> InboxServer:
     return start_server("sqlite", tmp_path_factory.mktemp("sync"), request, "--max-events", "4")
+
+
+def _stop(sync: BackgroundSync) -> None:
+    """Stop the sync thread and check that it did stop (a join can time out quietly)."""
+    sync.stop(HANG_GUARD)
+    assert sync._thread is None or not sync._thread.is_alive(), "the sync thread did not stop"
 
 
 def _laptop(server: InboxServer, visits: int = 2) -> tuple[FakeOutbox, SyncSettings]:
@@ -70,12 +76,10 @@ def test_the_councils_period_comes_from_the_inbox(request: pytest.FixtureRequest
     laptop.add_visits(1)
     sync.start()
     try:
-        deadline = time.monotonic() + 20
-        while not saved and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: saved, "the background sync to save the council's period")
     finally:
-        sync.stop()
-    assert saved and saved[-1].erase_after_seconds == week
+        _stop(sync)
+    assert saved[-1].erase_after_seconds == week
 
 
 def test_without_word_from_the_inbox_the_settings_period_is_used(server: InboxServer) -> None:
@@ -157,27 +161,28 @@ def test_background_sync_waits_then_sync_now_confirms(server: InboxServer) -> No
             changed.notify_all()
 
     def wait_for(state: SyncState) -> SyncStatus:
-        with changed:
-            assert changed.wait_for(lambda: any(s.state is state for s in seen), timeout=30), seen
-            return next(s for s in seen if s.state is state)
+        return wait_until(lambda: next((s for s in seen if s.state is state), None),
+                          f"the background sync to publish {state.value}", condition=changed)
 
-    sync = BackgroundSync(lambda: outbox, settings, listen, base_delay=120, idle_interval=120,
-                          client_factory=lambda s, token: InboxClient(target["url"], token, timeout=5))
+    day = 86400.0  # the backoff after the failure: 12 to 24 hours, so only sync_now can bring the retry
+    sync = BackgroundSync(lambda: outbox, settings, listen, base_delay=day, max_delay=day, idle_interval=day,
+                          client_factory=lambda s, token: InboxClient(target["url"], token,
+                                                                      timeout=HANG_GUARD))
     sync.start()
     try:
         waiting = wait_for(SyncState.WAITING)
         assert "cannot be reached" in waiting.reason_text()
         assert waiting.next_attempt is not None and waiting.counts["confirmed"] == 0
         target["url"] = server.url
-        started = time.monotonic()
         sync.sync_now()
         confirmed = wait_for(SyncState.CONFIRMED)
-        assert time.monotonic() - started < 20  # did not sit out the two-minute backoff
+        assert confirmed.updated is not None and confirmed.updated < waiting.next_attempt  # backoff skipped
+        assert [s.state for s in seen].count(SyncState.WAITING) == 1  # one failed attempt, then this one
         assert confirmed.counts["confirmed"] == 6 and confirmed.erased == 6
         assert any(s.state is SyncState.SENT for s in seen)
         assert sync.status.state is SyncState.CONFIRMED
     finally:
-        sync.stop()
+        _stop(sync)
 
 
 class LockedOutbox(FakeOutbox):
@@ -194,19 +199,16 @@ def test_a_locked_store_means_waiting_not_a_dead_thread(server: InboxServer) -> 
     outbox = LockedOutbox()
     server.enrol(outbox)
     settings = SyncSettings(server.url)
-    sync = BackgroundSync(lambda: outbox, settings, base_delay=0.05, max_delay=0.1)
+    attempts: list[SyncStatus] = []  # each attempt publishes its outcome once
+    sync = BackgroundSync(lambda: outbox, settings, attempts.append, base_delay=0.05, max_delay=0.1)
     sync.start()
     try:
-        deadline = time.monotonic() + 10
-        while "locked" not in sync.status.reason_text() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert sync.status.state is SyncState.WAITING
-        assert "records are locked" in sync.status.reason_text()
-        time.sleep(0.3)  # several retries later the thread is still alive
-        assert sync._thread is not None and sync._thread.is_alive()
+        wait_until(lambda: len(attempts) >= 5, "five attempts of the background sync on a locked store")
+        assert all(s.state is SyncState.WAITING for s in attempts), attempts
+        assert all("records are locked" in s.reason_text() for s in attempts), attempts
+        assert sync._thread is not None and sync._thread.is_alive()  # several retries later, still alive
     finally:
-        sync.stop()
-    assert sync._thread is not None and not sync._thread.is_alive()
+        _stop(sync)
 
 
 def test_background_sync_not_set_up_is_a_problem() -> None:
@@ -214,12 +216,10 @@ def test_background_sync_not_set_up_is_a_problem() -> None:
     sync = BackgroundSync(lambda: outbox, SyncSettings(), idle_interval=60)
     sync.start()
     try:
-        deadline = time.monotonic() + 10
-        while sync.status.state is not SyncState.PROBLEM and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: sync.status.state is SyncState.PROBLEM, "the background sync to report a problem")
         assert sync.status.reason_text() == "This laptop is not set up for sync yet."
     finally:
-        sync.stop()
+        _stop(sync)
 
 
 def _real_store(path: Path) -> Store:
@@ -256,12 +256,10 @@ def test_the_real_store_drains_from_the_background_thread(server: InboxServer, t
     sync = BackgroundSync(lambda: store, settings, idle_interval=60)
     sync.start()
     try:
-        deadline = time.monotonic() + 20
-        while sync.status.state is not SyncState.CONFIRMED and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: sync.status.state is SyncState.CONFIRMED,
+                   "the background sync to confirm the real store's events")
     finally:
-        sync.stop()
-    assert sync.status.state is SyncState.CONFIRMED, sync.status
+        _stop(sync)
     assert sync.status.counts["confirmed"] == 3 and sync.status.erased == 3
     assert set(server.event_ids(store.device_id)) == {e.event_id for e in store.events()}
     store.close()
@@ -306,11 +304,10 @@ def test_the_token_lives_in_each_workers_store_never_in_the_settings(server: Inb
     sync = BackgroundSync(lambda: second, saved, idle_interval=60)
     sync.start()
     try:
-        deadline = time.monotonic() + 10
-        while sync.status.state is not SyncState.PROBLEM and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: sync.status.state is SyncState.PROBLEM,
+                   "the background sync to report the unenrolled store")
     finally:
-        sync.stop()
+        _stop(sync)
     assert sync.status.reason_text() == "This laptop is not set up for sync yet."
     assert server.count(second.device_id) == 0
 

@@ -10,6 +10,7 @@ from familyprivacy import i18n
 from familyprivacy.ui.main_window import MainWindow
 from familyprivacy.ui.qt_translations import qm_for
 from tests.test_ui_support import no_translations, notices, window
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
 
@@ -145,7 +146,7 @@ def test_long_words_and_right_to_left_fit_without_clipping(qtbot: QtBot, window:
             return all(b.width() >= b.sizeHint().width() and b.height() >= b.sizeHint().height()
                        for b in buttons)  # noqa: B023 - checked before the loop moves on
 
-        qtbot.waitUntil(all_fit, timeout=3000)
+        qtbot.waitUntil(all_fit, timeout=HANG_GUARD_MS)
         # Topic titles wrap rather than being cut off.
         view = window.topic_view
         rect = view.topics.visualItemRect(view.topics.item(1))

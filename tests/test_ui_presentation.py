@@ -10,6 +10,7 @@ from familyprivacy import settings
 from familyprivacy.ui import theme
 from familyprivacy.ui.main_window import MainWindow
 from tests.test_ui_support import no_translations, notices, window
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
 
@@ -41,7 +42,7 @@ def test_presentation_hides_menus_and_settings(qtbot: QtBot, window: MainWindow)
     def all_fit() -> bool:
         return all(b.width() >= b.sizeHint().width() for b in buttons)
 
-    qtbot.waitUntil(all_fit, timeout=3000)
+    qtbot.waitUntil(all_fit, timeout=HANG_GUARD_MS)
     assert QApplication.font().pointSizeF() > normal_point
     # The family cannot close the window either.
     window.close()

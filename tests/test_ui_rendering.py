@@ -17,6 +17,7 @@ from familyprivacy.ui.safe_browser import SafeBrowser
 from familyprivacy.ui.topic_page import pages, render_page
 from familyprivacy.visit import Visit
 from tests.test_ui_support import no_translations, notices, window
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
 
@@ -145,7 +146,7 @@ def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
     qtbot.addWidget(browser)
     browser.resize(600, 300)
     browser.show()
-    qtbot.waitExposed(browser)
+    qtbot.waitExposed(browser, timeout=HANG_GUARD_MS)
     browser.show_page('<p>We are the <span class="term" title="The local government.">council</span> '
                       'and we help.</p>', rtl=False)
     cursor = browser.document().find("council")

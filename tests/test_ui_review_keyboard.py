@@ -13,6 +13,7 @@ from familyprivacy import i18n, settings
 from familyprivacy.content.loader import load_all
 from familyprivacy.ui.app import application, build_window
 from familyprivacy.ui.main_window import MainWindow
+from tests.waiting import HANG_GUARD_MS
 
 NOTICE = "stockton-on-tees/childrens-social-care"
 
@@ -25,7 +26,7 @@ def arabic(qtbot: QtBot) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     window.activateWindow()
     window.start_visit(NOTICE)
     yield window

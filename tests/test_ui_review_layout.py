@@ -17,6 +17,7 @@ from familyprivacy.ui import theme
 from familyprivacy.ui.app import application, build_window
 from familyprivacy.ui.main_window import MainWindow
 from familyprivacy.ui.topic_list import TopicDelegate
+from tests.waiting import HANG_GUARD_MS
 
 LANGS = coverage.translated_languages()
 RTL = ("ar", "ur")
@@ -33,7 +34,7 @@ def visit(qtbot: QtBot) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     window.start_visit(NOTICE)
     yield window
 

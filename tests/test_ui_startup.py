@@ -16,6 +16,7 @@ from familyprivacy.ui.first_paint import viewport_of
 from familyprivacy.ui.main_window import MainWindow
 from familyprivacy.ui.topic_list import TopicDelegate, TopicList
 from tests.test_ui_support import no_translations, notices, window  # noqa: F401 - fixtures
+from tests.waiting import HANG_GUARD, HANG_GUARD_MS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,7 @@ def _start(kind: str, tmp_path: Path) -> tuple[list[str], set[str], set[str]]:
                FAMILYPRIVACY_DATA_DIR=str(tmp_path / kind), FAMILYPRIVACY_CACHE_DIR=str(tmp_path / "cache"))
     for _first_then_second in range(2):
         out = subprocess.run([sys.executable, "-c", SCRIPT, kind], env=env, capture_output=True, text=True,
-                             timeout=120, check=True)
+                             timeout=HANG_GUARD, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     return result["painted"], set(result["modules"]), set(result["qt_types"])
 
@@ -96,13 +97,14 @@ def test_topic_rows_measure_the_viewport_with_and_without_a_scroll_bar(
     qtbot.addWidget(topics)
     topics.resize(300, 200)
     topics.show()
-    qtbot.waitExposed(topics)
+    qtbot.waitExposed(topics, timeout=HANG_GUARD_MS)
     delegate = topics.itemDelegate()
     assert isinstance(delegate, TopicDelegate)
     for count in (2, 40):  # no scroll bar, then one
         topics.clear()
         topics.addItems([f"Topic {i}" for i in range(count)])
-        qtbot.waitUntil(lambda c=count: topics.verticalScrollBar().isVisible() == (c == 40), timeout=2000)
+        qtbot.waitUntil(lambda c=count: topics.verticalScrollBar().isVisible() == (c == 40),
+                        timeout=HANG_GUARD_MS)
         assert delegate.row_width() == topics.viewport().width() - 2 * topics.spacing()
 
 
@@ -156,7 +158,7 @@ def test_the_page_template_loads_while_the_family_reads_the_languages(
     monkeypatch.setattr(topic_page, "prepare", lambda: calls.append(window.stack.currentWidget()))
     window.start_visit(window.loaded.notices[0].id)
     assert calls == []  # not before the picker has been drawn
-    qtbot.waitUntil(lambda: calls == [window.language_picker], timeout=3000)
+    qtbot.waitUntil(lambda: calls == [window.language_picker], timeout=HANG_GUARD_MS)
 
 
 def test_preparing_loads_the_page_template_and_leaves_a_broken_one_to_the_page(
@@ -205,7 +207,7 @@ def test_the_collector_is_back_on_after_start_up_imports_and_skips_what_they_mad
     out of its rounds."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", GC_SCRIPT, kind], env=env, capture_output=True, text=True,
-                         timeout=120, check=True)
+                         timeout=HANG_GUARD, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["imported"] is (kind == "working")
     assert result["enabled"] is True

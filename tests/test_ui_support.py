@@ -13,6 +13,7 @@ from familyprivacy.content.loader import LoadResult, load_notices
 from familyprivacy.ui.app import application, build_window
 from familyprivacy.ui.main_window import MainWindow
 from tests.notice_factory import notice_toml, write_notice
+from tests.waiting import HANG_GUARD_MS
 
 GLOSSARY = '[[glossary]]\nterm = "council"\nmeaning = "The local government for your area."\n'
 
@@ -36,7 +37,7 @@ def make_window(qtbot: QtBot, loaded: LoadResult, prefs: settings.Loaded | None 
     qtbot.addWidget(window)
     window.resize(1100, 760)
     window.show()
-    qtbot.waitExposed(window)
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     return window
 
 

@@ -15,6 +15,7 @@ from familyprivacy.server import admin
 from familyprivacy.sync.outbox import DEVICE_TOKEN
 from familyprivacy.ui.sync_setup import SyncSetupDialog
 from tests.conftest_pg import start_server
+from tests.waiting import HANG_GUARD_MS
 
 
 def test_enrol_from_the_dialog(tmp_path: Path, request: pytest.FixtureRequest, qtbot: QtBot) -> None:
@@ -27,13 +28,13 @@ def test_enrol_from_the_dialog(tmp_path: Path, request: pytest.FixtureRequest, q
     qtbot.keyClicks(dialog.address, server.url)
     qtbot.keyClicks(dialog.code, "not-a-real-code")
     qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.enrol_button.isEnabled(), timeout=15000)
+    qtbot.waitUntil(lambda: dialog.enrol_button.isEnabled(), timeout=HANG_GUARD_MS)
     assert not dialog.enrolled and dialog.message.text()
     assert store.secret(DEVICE_TOKEN) is None
 
     dialog.code.setText(admin.add_enrolment_code(server.engine, "laptop"))
     qtbot.mouseClick(dialog.enrol_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.enrolled, timeout=15000)
+    qtbot.waitUntil(lambda: dialog.enrolled, timeout=HANG_GUARD_MS)
     assert store.secret(DEVICE_TOKEN)
     assert dialog.code.text() == ""
     assert "device_token" not in (paths.data_dir() / "sync.json").read_text()

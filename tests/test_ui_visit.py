@@ -10,6 +10,7 @@ from familyprivacy import settings
 from familyprivacy.content.loader import LoadResult
 from familyprivacy.ui.main_window import MainWindow
 from tests.test_ui_support import make_window, no_translations, notices, window
+from tests.waiting import HANG_GUARD_MS
 
 __all__ = ['no_translations', 'notices', 'window']  # pytest fixtures, shared
 
@@ -156,7 +157,7 @@ def test_the_first_page_is_laid_out_at_the_size_it_is_shown(qtbot: QtBot, window
     window.choose_council("example")
     window.start_visit("example/test")
     window.choose_language("pl")
-    qtbot.waitUntil(lambda: browser.viewport().isVisible())
+    qtbot.waitUntil(lambda: browser.viewport().isVisible(), timeout=HANG_GUARD_MS)
     assert widths, "the page was not drawn"
     assert widths[0] == browser.viewport().width()
 

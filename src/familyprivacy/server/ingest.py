@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -35,6 +36,12 @@ from familyprivacy.server.tokens import digest, new_secret
 
 log = logging.getLogger("familyprivacy.server")
 Outcome = Literal["stored", "duplicate", "conflict", "invalid"]
+
+# For tests only, and None (off) unless a test's own server process sets it: called as
+# push_hook(stage, head_seq) by a push that stored events, with stage "inserted" (the rows are
+# written, the transaction still open) or "committed" (committed, the reply not yet sent), and the
+# device's chain head after the batch. tests/inbox_freezing.py freezes the server there, to be killed.
+push_hook: Callable[[str, int], None] | None = None
 
 
 class Refused(Exception):
@@ -145,6 +152,10 @@ def _push_once(engine: Engine, token: str, raw_events: list[Any], rate_limit: in
                 conn.execute(db.events.insert(), rows)
                 conn.execute(update(db.devices).where(db.devices.c.device_id == device.device_id)
                              .values(head_seq=head.seq, head_hash=head.hash))
+                if push_hook is not None:
+                    push_hook("inserted", head.seq)
+    if push_hook is not None and not limited and rows:
+        push_hook("committed", head.seq)
     if limited:
         log.warning("push refused: too many requests from device %s", device.device_id)
         raise Refused(429, "too many requests from this device; try again shortly")
