@@ -30,6 +30,22 @@ def resources() -> Path:
     return paths.resources_dir()
 
 
+@pytest.fixture
+def resources_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the resources, with no sign-off records, for tests that sign off or change notices
+    (the real notices are never written)."""
+    import shutil
+
+    from familyprivacy import paths
+
+    copy = tmp_path / "resources"
+    shutil.copytree(paths.resources_dir(), copy, ignore=shutil.ignore_patterns("compiled_templates"))
+    for old in (copy / "notices").rglob("*.signoff.toml"):
+        old.unlink()
+    monkeypatch.setenv("FAMILYPRIVACY_RESOURCES", str(copy))
+    return copy
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
                             config: pytest.Config) -> None:
     """One line that cannot be missed when the PostgreSQL tests did not run (never under CI:

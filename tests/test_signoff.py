@@ -8,7 +8,6 @@ reported and counts as unsigned.
 from __future__ import annotations
 
 import io
-import shutil
 import unicodedata
 from pathlib import Path
 
@@ -27,14 +26,8 @@ TOML = "stockton-on-tees/childrens-social-care.toml"
 
 
 @pytest.fixture
-def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the resources to sign and change (the real notices are never written)."""
-    copy = tmp_path / "resources"
-    shutil.copytree(ROOT / "resources", copy, ignore=shutil.ignore_patterns("compiled_templates"))
-    for old in (copy / "notices").rglob("*.signoff.toml"):
-        old.unlink()
-    monkeypatch.setenv("FAMILYPRIVACY_RESOURCES", str(copy))
-    return copy
+def resources(resources_copy: Path) -> Path:
+    return resources_copy
 
 
 def _notice(resources: Path, notice_id: str = NOTICE) -> signoff.Notice:

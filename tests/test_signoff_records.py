@@ -5,7 +5,6 @@ And a council can refuse to record decisions on content it has not signed off.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,8 @@ SIGNED = SignedOff("Amara Okafor", "Information governance lead", "2026-12-01T10
 
 
 @pytest.fixture
-def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copy = tmp_path / "resources"
-    shutil.copytree(ROOT / "resources", copy, ignore=shutil.ignore_patterns("compiled_templates"))
-    for old in (copy / "notices").rglob("*.signoff.toml"):
-        old.unlink()
-    monkeypatch.setenv("FAMILYPRIVACY_RESOURCES", str(copy))
-    return copy
+def resources(resources_copy: Path) -> Path:
+    return resources_copy
 
 
 def test_the_visit_records_who_signed_off_what_was_shown(resources: Path) -> None:
