@@ -285,3 +285,26 @@ def test_the_reviewed_choices_now_say_what_the_councils_text_says(shipped: dict[
     family_text = "\n".join([s.plain for s in essex.sections] + [
         t for c in essex.choices for t in (c.explanation, c.if_yes, c.if_no, c.withdraw)])
     assert "2020" not in family_text and "court said" not in family_text
+
+
+def test_check_fails_a_translation_that_says_the_family_cannot_refuse(
+        shipped: dict[str, Notice], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The English is honest, but a translation adds 'you cannot refuse': check names the language."""
+    from familyprivacy.content import claims, localize
+
+    notice = shipped["essex/childrens-services"]
+    for lang in ("pl", "ur"):
+        assert claims.check_translation(notice, lang) == [], "the shipped translations are honest"
+    real = localize._t
+
+    def polish_says_you_cannot_refuse(n: Notice, part: str, field: str, english: str,
+                                      lang: str) -> localize.Text:
+        found = real(n, part, field, english, lang)
+        if part == "section:who-we-share-with" and field == "plain" and lang == "pl":
+            return localize.Text(found.text + "\n\nNie mogą Państwo odmówić.", "pl", "draft")
+        return found
+
+    monkeypatch.setattr(localize, "_t", polish_says_you_cannot_refuse)
+    (finding,) = claims.check_translation(notice, "pl")
+    assert finding.part == "pl section who-we-share-with" and "nie mogą państwo odmówić" in finding.phrase
+    assert claims.check_translation(notice, "ur") == []
