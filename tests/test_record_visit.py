@@ -87,9 +87,10 @@ def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     qtbot.mouseClick(recorder.choices_button, LEFT)
     flow = recorder.flow
     assert window.stack.currentWidget() is flow
-    qtbot.mouseClick(flow.buttons["given"], LEFT)
-    while window.stack.currentWidget() is flow:
-        qtbot.mouseClick(flow.explained, LEFT)
+    while window.stack.currentWidget() is flow:  # yes to each real choice; each other one explained
+        button = flow.explained if flow.explained.isVisible() else flow.buttons["given"]
+        assert button.isVisible()
+        qtbot.mouseClick(button, LEFT)
     people = recorder.people
     assert window.stack.currentWidget() is people
     qtbot.keyClicks(people.case_reference, "CH-777")
@@ -266,3 +267,54 @@ def test_right_to_left_mirrors_the_choices(qtbot: QtBot, locked_window: MainWind
     qtbot.waitUntil(lambda: flow.buttons["given"].x() > flow.buttons["refused"].x(),  # Yes reads first
                     timeout=HANG_GUARD_MS)
     assert flow.back.mapTo(window, QPoint(0, 0)).x() > flow.buttons["given"].mapTo(window, QPoint(0, 0)).x()
+
+
+def _fill_a_visit(qtbot: QtBot, window: MainWindow) -> None:
+    """A visit as far as the review: answers, names, a case reference, a witness and a signature."""
+    recorder = window.recorder
+    recorder.start_choices()
+    flow = recorder.flow
+    while window.stack.currentWidget() is flow:
+        button = flow.explained if flow.explained.isVisible() else flow.buttons["refused"]
+        qtbot.mouseClick(button, LEFT)
+    people = recorder.people
+    qtbot.keyClicks(people.case_reference, "CH-999")
+    qtbot.keyClicks(people.people_rows[0].name, "Amelia Nowak")
+    qtbot.mouseClick(people.add_child, LEFT)
+    qtbot.keyClicks(people.child_rows[0].name, "Zofia")
+    qtbot.keyClicks(people.witness, "Dana Witness")
+    sign(qtbot, people.pad, [(30, 40), (70, 90), (120, 50)])
+    qtbot.mouseClick(people.next, LEFT)
+    assert window.stack.currentWidget() is recorder.review and "CH-999" in recorder.review.details.text()
+    assert flow.answers and not people.pad.is_empty()
+
+
+@pytest.mark.parametrize("route", ["menu", "shortcut", "finish", "council"])
+def test_every_way_to_a_new_visit_leaves_nothing_of_the_last_family(
+        qtbot: QtBot, locked_window: MainWindow, route: str) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    _unlock_and_open(qtbot, window)
+    _fill_a_visit(qtbot, window)
+    if route == "menu":
+        window.new_visit_action.trigger()
+    elif route == "shortcut":
+        qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    elif route == "finish":
+        qtbot.mouseClick(recorder.review.save, LEFT)
+        qtbot.mouseClick(recorder.review.finish, LEFT)
+    else:
+        window.choose_council(window.settings.council)
+    assert window.visit is None and window.stack.currentWidget() is window.notice_picker
+    # The next family starts here: every screen that held the last one's details is empty.
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("en")
+    people, flow, review = recorder.people, recorder.flow, recorder.review
+    assert flow.answers == {} and flow.family is None
+    assert people.case_reference.text() == "" and people.witness.text() == ""
+    assert [r.name.text() for r in people.people_rows] == [""] and people.child_rows == []
+    assert people.pad.is_empty() and people.verbal.isChecked() is False
+    assert review.details.text() == "" and not review.signature.isVisible() and not review.saved
+    recorder.start_choices()
+    assert "Chosen so far" not in visible_text(window) or "No" not in flow.chosen.text()
+    for name in ("Amelia", "Zofia", "CH-999", "Dana Witness"):
+        assert name not in visible_text(window)

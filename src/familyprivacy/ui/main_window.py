@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.visit_menu = self.menuBar().addMenu("")
         self.new_visit_action = QAction(self)
         self.new_visit_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_visit_action.triggered.connect(self.new_visit)
+        self.new_visit_action.triggered.connect(lambda: self.new_visit())  # not its "checked" argument
         self.present_action = QAction(self)
         self.present_action.setShortcut(QKeySequence("F5"))
         self.present_action.triggered.connect(self.enter_presentation)
@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
         self._show(self.council_picker)
 
     def choose_council(self, council: str, demo: bool = False) -> None:
+        self.new_visit(show_notices=False)  # another council's notices: this family's visit is over
         self._save(self.settings.with_changes(council=council, demo=demo))
         self.demo_action.blockSignals(True)
         self.demo_action.setChecked(demo)
@@ -201,15 +202,22 @@ class MainWindow(QMainWindow):
         self.notice_picker.set_notices(self.notices_for_laptop())
         self._show(self.notice_picker)
 
-    def new_visit(self) -> None:
-        """End this visit: back to the worker's own language and the list of notices."""
+    def new_visit(self, show_notices: bool = True) -> None:
+        """End this visit, however it ends (Finish, Visit > New visit, Ctrl+N, a council change):
+        nothing of this family stays on any screen; back to the worker's own language and the
+        list of notices."""
+        if (recorder := getattr(self, "recorder", None)) is not None:
+            recorder.forget_family()
         self.visit = None
         self.topic_view.end()
         if i18n.current_language() != self.settings.worker_language:
             self.set_language(self.settings.worker_language)
-        self.show_notice_picker()
+        if show_notices:
+            self.show_notice_picker()
 
     def start_visit(self, notice_id: str) -> None:
+        if (recorder := getattr(self, "recorder", None)) is not None:
+            recorder.forget_family()  # whatever way the last visit was left
         self.topic_view.end()  # the last family's pages are not this family's
         self.visit = Visit(notice_id, language=i18n.current_language())
         self.show_language_picker()

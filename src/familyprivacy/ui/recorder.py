@@ -385,16 +385,22 @@ class Recorder(QObject):
             from familyprivacy.ui import summary_pdf
             summary_pdf.print_with_dialog(result, self.saved.language, self.window)
 
-    def finish(self) -> None:
-        """Nothing of this family stays on screen for the next one."""
+    def forget_family(self) -> None:
+        """Clear every screen that held this family's details: their answers, names, case reference,
+        witness, signature and review. Part of MainWindow.new_visit, the one way a visit ends
+        (Finish, Visit > New visit, Ctrl+N, a council change) or a new one starts."""
         if (flow := self._built_screen("flow")) is not None:
             flow.family = None
             flow.answers = {}
         if (people := self._built_screen("people")) is not None:
             people.reset()
+            people.set_signoff_note("", False)
         if (review := self._built_screen("review")) is not None:
             review.show_review_cleared()
         self.saved = self._pending = None
+
+    def finish(self) -> None:
+        """Nothing of this family stays on screen for the next one (MainWindow.new_visit)."""
         if self.window.presenting:
             self.request_leave(then=self.window.new_visit)
         else:

@@ -176,6 +176,8 @@ class ReviewScreen(QWidget):
     def _draw(self) -> None:
         if self._content is None:
             self.details.setText("")
+            self.signature.clear()  # the last family's signature never waits for the next one
+            self.signature.setVisible(False)
             return
         family, answers, people = self._content
         e = html.escape
