@@ -126,7 +126,8 @@ def test_choices_in_order_information_only_is_explained_not_yes(
     assert family.choices[1].kind == "information-only"
     assert "Information only" in flow.kind_note.text()
     assert not flow.buttons["given"].isVisible() and flow.explained.isVisible()
-    assert flow.explained.text() == "We have explained this"
+    assert flow.explained.text() == "Worker: I have explained this"  # the worker says it, not the family
+    assert flow.explained.accessibleName() == flow.explained.text()
     expected = {first.id: "refused"}
     with qtbot.waitSignal(flow.finished):
         for choice in family.choices[1:]:
@@ -288,3 +289,25 @@ def test_choices_fit_a_narrow_screen(qtbot: QtBot, views: tuple[NoticeView, Noti
     qtbot.waitUntil(lambda: all(b.width() >= b.sizeHint().width() for b in buttons),
                     timeout=HANG_GUARD_MS)
     assert buttons[0].y() < buttons[1].y() < buttons[2].y()
+
+
+def test_a_fresh_choice_has_no_default_answer(qtbot: QtBot, views: tuple[NoticeView, NoticeView],
+                                              no_translations: None) -> None:
+    """Nothing pre-selected or focused (no pre-ticked boxes): Enter or Space on a fresh choice records
+    nothing; an answer already given shows on its own button, checked and in words."""
+    family, english = views
+    flow = DecisionFlow()
+    _win = host(qtbot, flow)
+    flow.start(family, english)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is flow, timeout=HANG_GUARD_MS)
+    assert not any(b.isChecked() for b in flow.buttons.values())
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        qtbot.keyClick(flow, key)
+    assert flow.answers == {} and flow.index == 0
+    assert all(not b.autoDefault() and not b.isDefault() for b in flow.buttons.values())
+    qtbot.mouseClick(flow.buttons["refused"], LEFT)
+    assert flow.index == 1 and not flow.explained.isChecked()
+    qtbot.mouseClick(flow.back, LEFT)
+    assert flow.buttons["refused"].isChecked() and flow.buttons["refused"].text() == "No (chosen)"
+    assert not flow.buttons["given"].isChecked() and flow.buttons["given"].text() == "Yes"
+    assert QApplication.focusWidget() is flow, "coming back focuses no answer either"

@@ -28,6 +28,10 @@ INFORMATION_ONLY = "information-only"
 # What each answer button records (information-only items are recorded as explained: "given").
 ANSWERS = (("given", N_("Yes")), ("refused", N_("No")), ("deferred", N_("We want time to think")))
 EXPLAINED = N_("Explained")
+# Information-only items: the worker's statement, pressed by the worker, never the family's.
+WORKER_EXPLAINED = N_("Worker: I have explained this")
+# On the button of the answer already given (coming back to a choice): in words, not only colour.
+CHOSEN = N_("{answer} (chosen)")
 
 
 def answer_label(kind: str, status: str) -> str:
@@ -108,11 +112,15 @@ class DecisionFlow(QWidget):
         for status, _text in ANSWERS:
             button = QPushButton()
             button.setMinimumHeight(56)
+            button.setCheckable(True)  # checked: the answer already given, shown on the button itself
+            button.setAutoDefault(False)  # Enter never answers for the family
             button.clicked.connect(lambda _checked=False, s=status: self.answer(s))
             self.buttons[status] = button
             self.answer_row.addWidget(button)
         self.explained = QPushButton()
         self.explained.setMinimumHeight(56)
+        self.explained.setCheckable(True)
+        self.explained.setAutoDefault(False)
         self.explained.clicked.connect(lambda: self.answer("given"))
         self.answer_row.addWidget(self.explained)
         row = self.bottom_row = QHBoxLayout()
@@ -200,7 +208,8 @@ class DecisionFlow(QWidget):
                                                                     total=len(self.choices)))
         self.title.setText(choice.title.text)
         self.kind_note.setText(
-            _("Information only: there is no yes or no here. We explain it, and record that we did.")
+            _("Information only: there is no yes or no here. Your worker explains it, and records that "
+              "they did.")
             if info else _("This is your choice. You can change your mind later."))
         self.explanation.setText(choice.explanation.text)
         self.yes_heading.setVisible(not info)
@@ -215,10 +224,27 @@ class DecisionFlow(QWidget):
             self.chosen.setText(_("Chosen so far: {answer}").format(answer=answer_label(choice.kind,
                                                                                       previous)))
         self._show_english(choice)
-        first = self.explained if info else self.buttons["given"]
-        self.setFocusProxy(first)
+        self._show_answer_on_buttons(choice, previous)
+        # No answer is focused or pre-selected: the screen itself takes the focus, so Enter or Space
+        # records nothing, and Tab reaches Back and the answers in the order they are shown.
+        self.setFocusProxy(None)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         if self.isVisible():  # a language switch elsewhere must not pull the focus here
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_answer_on_buttons(self, choice: ChoiceView, previous: str | None) -> None:
+        """The answer given so far is the checked button, and says so in words; none is checked on a
+        choice not yet answered."""
+        info = choice.kind == INFORMATION_ONLY
+        for status, text in ANSWERS:
+            chosen = not info and previous == status
+            self.buttons[status].setChecked(chosen)
+            self.buttons[status].setText(_(CHOSEN).format(answer=_(text)) if chosen else _(text))
+        explained = info and previous is not None
+        self.explained.setChecked(explained)
+        label = _(WORKER_EXPLAINED)
+        self.explained.setText(_(CHOSEN).format(answer=label) if explained else label)
+        self.explained.setAccessibleName(self.explained.text())
 
     def _show_english(self, choice: ChoiceView) -> None:
         english = None
@@ -240,8 +266,8 @@ class DecisionFlow(QWidget):
         for status, text in ANSWERS:
             self.buttons[status].setText(_(text))
             self.buttons[status].setAccessibleName(_(text))
-        self.explained.setText(_("We have explained this"))
-        self.explained.setAccessibleName(_("Record that this was explained"))
+        self.explained.setText(_(WORKER_EXPLAINED))
+        self.explained.setAccessibleName(_(WORKER_EXPLAINED))  # show_choice marks the chosen one
         self.setAccessibleName(_("Your choices"))
         self.show_choice()
         self._fit()
