@@ -68,11 +68,25 @@ def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translat
     referral = "help-and-support-referral"
     screen.choice.setCurrentIndex(screen.choice.findData(referral))
     assert screen.choice.currentData() == referral
+    # Nothing is chosen for the worker: no new decision, nobody who asked, no way of asking.
     assert [screen.new_status.itemData(i) for i in range(screen.new_status.count())] == [
-        "withdrawn", "expired", "invalidated"]
-    screen.who.setCurrentIndex(1)
-    screen.how.setCurrentIndex(1)
+        None, "withdrawn", "expired", "invalidated"]
+    assert screen.new_status.currentData() is None and screen.who.currentData() is None
+    assert screen.how.currentData() is None and not screen.record.isEnabled()
+    asked: list[str] = []
+    screen.confirm = lambda text: asked.append(text) is None and False  # the worker says "No"
+    screen.new_status.setCurrentIndex(screen.new_status.findData("withdrawn"))
+    screen.who.setCurrentIndex(screen.who.findData("g2"))
+    assert not screen.record.isEnabled(), "how they asked is still to choose"
+    screen.how.setCurrentIndex(screen.how.findData("by phone"))
+    assert screen.record.isEnabled()
     qtbot.keyClicks(screen.note, "called the office")
+    qtbot.mouseClick(screen.record, LEFT)
+    assert asked == ["Referral to Help and Support: from “Yes” to “Withdrawn”. Asked by phone by "
+                     "Piotr Nowak (father)."]
+    assert screen.change_message.text() == "Not recorded." and len(store.decisions(first)) == len(
+        notice.choices), "declined at the confirmation: nothing recorded"
+    screen.confirm = lambda text: asked.append(text) is None  # now "Yes"
     qtbot.mouseClick(screen.record, LEFT)
     assert "Recorded" in screen.change_message.text()
     history = store.decisions(first)

@@ -227,7 +227,7 @@ class DecisionFlow(QWidget):
         self._show_answer_on_buttons(choice, previous)
         # No answer is focused or pre-selected: the screen itself takes the focus, so Enter or Space
         # records nothing, and Tab reaches Back and the answers in the order they are shown.
-        self.setFocusProxy(None)
+        self.setFocusProxy(None)  # type: ignore[arg-type]  # Qt takes nullptr: no proxy
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         if self.isVisible():  # a language switch elsewhere must not pull the focus here
             self.setFocus(Qt.FocusReason.OtherFocusReason)

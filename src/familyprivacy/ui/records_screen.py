@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -48,6 +49,8 @@ VISIT_STATES = {"problem": N_("Sync problem"), "waiting": N_("Waiting to sync"),
 STATUS_WORDS = {"given": N_("Yes"), "refused": N_("No"), "deferred": N_("We want time to think"),
                 "withdrawn": N_("Withdrawn"), "expired": N_("Expired"), "invalidated": N_("No longer valid")}
 HOW_ASKED = (N_("in person"), N_("by phone"), N_("in writing"), N_("by e-mail"))
+# The first item of the new decision, who asked and how: nothing is chosen for the worker.
+CHOOSE = N_("Choose…")
 ChoiceTitle = Callable[[str, str], str]  # (notice id, choice id) -> title for the worker
 
 
@@ -118,7 +121,12 @@ class RecordsScreen(QWidget):
         self.note = QLineEdit()
         self.note.setMaxLength(MAX_TEXT)
         self.record = QPushButton()
+        self.record.setAutoDefault(False)
         self.record.clicked.connect(self.record_change)
+        for combo in (self.new_status, self.who, self.how):
+            combo.currentIndexChanged.connect(self._update_record)
+        # Asked before anything is recorded, with the change in plain words; tests put their own.
+        self.confirm: Callable[[str], bool] = self._confirm_with_dialog
         self.change_message = QLabel()
         self.change_message.setWordWrap(True)
         self.change_message.setTextFormat(Qt.TextFormat.PlainText)
@@ -251,6 +259,7 @@ class RecordsScreen(QWidget):
         for choice_id, decision in self.current().items():
             if decision.kind != "information-only":
                 self.choice.addItem(self.title(visit.notice_id, choice_id), choice_id)
+        self.who.addItem(_(CHOOSE), None)
         for grantor in visit.grantors:
             self.who.addItem(people[grantor.id], grantor.id)
         self.choice.blockSignals(False)
@@ -262,6 +271,7 @@ class RecordsScreen(QWidget):
         if decision is None:
             self.record.setEnabled(False)
             return
+        self.new_status.addItem(_(CHOOSE), None)  # no new decision is chosen for the worker
         if decision.status == "given":
             allowed = state.AFTER_GIVEN
         elif decision.status in ("withdrawn", "expired", "invalidated"):
@@ -271,22 +281,38 @@ class RecordsScreen(QWidget):
         for status in ("withdrawn", "given", "refused", "deferred", "expired", "invalidated"):
             if status in allowed:
                 self.new_status.addItem(_(STATUS_WORDS[status]), status)
-        self.record.setEnabled(True)
+        self._update_record()
+
+    def _update_record(self) -> None:
+        """Record only once the new decision, who asked and how are all chosen."""
+        self.record.setEnabled(all(combo.currentData() is not None
+                                   for combo in (self.choice, self.new_status, self.who, self.how)))
+
+    def _confirm_with_dialog(self, text: str) -> bool:
+        answer = QMessageBox.question(self, _("Record this change?"), text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def record_change(self) -> None:
         """Who asked, how and (optionally) why, as a new event that replaces the current decision."""
         if self.session is None or self.opened is None:
             return
         current = self.current().get(str(self.choice.currentData() or ""))
-        if current is None:
+        status, who, how = self.new_status.currentData(), self.who.currentData(), self.how.currentData()
+        if current is None or status is None or who is None or how is None:
+            return
+        restated = _("{choice}: from “{old}” to “{new}”. Asked {how} by {who}.").format(
+            choice=self.choice.currentText(), old=_(STATUS_WORDS[current.status]),
+            new=_(STATUS_WORDS[str(status)]), how=_(str(how)), who=self.who.currentText())
+        if not self.confirm(restated):
+            self.change_message.setText(_("Not recorded."))
             return
         worker = worker_for(self.session.store)
-        how = HOW_ASKED[max(self.how.currentIndex(), 0)]
         note = self.note.text().strip()
         reason = "Asked " + how + (f". {note}" if note else "")  # the council's record, in English
         change = Decision(visit_id=current.visit_id, choice_id=current.choice_id, kind=current.kind,
-                          status=str(self.new_status.currentData()),
-                          grantor_ids=(str(self.who.currentData()),),
+                          status=str(status), grantor_ids=(str(who),),
                           child_ids=current.child_ids, capture=Capture("verbal", None, worker.name),
                           recorded_by=worker.id, language=current.language,
                           content_fingerprint=current.content_fingerprint, replaces=current.decision_id,
@@ -366,8 +392,9 @@ class RecordsScreen(QWidget):
                 buddy.setAccessibleName(text)
         index = self.how.currentIndex()
         self.how.clear()
+        self.how.addItem(_(CHOOSE), None)
         for how in HOW_ASKED:
-            self.how.addItem(_(how))
+            self.how.addItem(_(how), how)
         self.how.setCurrentIndex(max(index, 0))
         self.record.setText(_("Record this change"))
         self.record.setAccessibleName(_("Record this change as a new decision"))
