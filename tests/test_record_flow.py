@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from familyprivacy import visit as session
 from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.errors import StoreError
-from familyprivacy.consent.model import Capture, Decision, Grantor, Interpreter
+from familyprivacy.consent.model import Capture, Decision, Grantor, Interpreter, ModelError, answers_digest
 from familyprivacy.consent.store import Store
 from familyprivacy.content.loader import load_all
 from familyprivacy.content.localize import NoticeView, localize
@@ -167,9 +167,7 @@ def fill_people(qtbot: QtBot, form: PeopleForm, signature: bool = True) -> None:
     qtbot.keyClicks(child.name, "Zofia")
     form.mode.setCurrentIndex(2)  # phone
     qtbot.keyClicks(form.reference, "LL-778")
-    if signature:
-        sign(qtbot, form.pad, [(20, 30), (60, 80), (90, 40)])
-    else:
+    if not signature:  # signed: each person signs on the review, after checking the answers
         form.verbal.setChecked(True)
         qtbot.keyClicks(form.witness, "Dana Witness")
 
@@ -179,11 +177,12 @@ def test_people_form_names_what_is_missing(qtbot: QtBot, no_translations: None) 
     _win = host(qtbot, form)
     with pytest.raises(FormProblems) as problems:
         form.collect()
-    assert len(problems.value.problems) == 3  # case reference, a name, a signature
+    assert len(problems.value.problems) == 2  # case reference, a name (signing comes after the review)
     qtbot.mouseClick(form.next, LEFT)
     assert form.problems.isVisible() and "case reference" in form.problems.text()
+    assert not form.witness.isVisible()
     form.verbal.setChecked(True)
-    assert not form.pad.isVisible() and form.witness.isVisible()
+    assert form.witness.isVisible()
 
 
 def test_people_form_collects_people_children_interpreter_and_signature(
@@ -198,9 +197,9 @@ def test_people_form_collects_people_children_interpreter_and_signature(
                                                                    ("Piotr Nowak", "father")]
     assert [c.name for c in people.children] == ["Zofia"]
     assert people.interpreter.mode == "phone" and people.interpreter.reference == "LL-778"
-    assert people.capture.method == "signature" and people.capture.signature_strokes
+    assert people.capture.method == "signature" and not people.capture.signature_strokes
     form.reset()
-    assert form.case_reference.text() == "" and form.pad.is_empty() and len(form.people_rows) == 1
+    assert form.case_reference.text() == "" and len(form.people_rows) == 1
 
 
 def test_review_then_one_save_records_visit_and_decisions(
@@ -311,3 +310,73 @@ def test_a_fresh_choice_has_no_default_answer(qtbot: QtBot, views: tuple[NoticeV
     assert flow.buttons["refused"].isChecked() and flow.buttons["refused"].text() == "No (chosen)"
     assert not flow.buttons["given"].isChecked() and flow.buttons["given"].text() == "Yes"
     assert QApplication.focusWidget() is flow, "coming back focuses no answer either"
+
+
+def _signed_review(qtbot: QtBot, family: NoticeView, answers: dict[str, str]
+                   ) -> tuple[ReviewScreen, People, list[QWidget]]:
+    """The review of two people's answers (the windows returned must be kept while used)."""
+    form = PeopleForm()
+    windows = [host(qtbot, form)]
+    fill_people(qtbot, form)  # two people decide, each signs on screen
+    people = form.collect()
+    review = ReviewScreen()
+    windows.append(host(qtbot, review))
+    review.show_review(family, answers, people)
+    return review, people, windows
+
+
+def test_each_person_signs_last_under_the_answers_and_a_change_asks_again(
+        qtbot: QtBot, tmp_path: Path, views: tuple[NoticeView, NoticeView], no_translations: None) -> None:
+    """Decide, review, then sign: one pad per person who decided, each under a sentence saying what
+    they sign; the signatures are bound to these answers; changing an answer clears them."""
+    family, _english = views
+    answers = {c.id: ("given" if c.kind == "information-only" else "refused") for c in family.choices}
+    review, people, _windows = _signed_review(qtbot, family, answers)
+    assert list(review.pads) == ["g1", "g2"]
+    sentences = [row[0].text() for row in review._sign_rows]
+    assert sentences == [f"{name}: sign here to say that the answers above are your choices."
+                         for name in ("Amelia Nowak", "Piotr Nowak")]
+    assert review.signers() is None, "nobody has signed yet"
+    sign(qtbot, review.pads["g1"], [(20, 30), (60, 80), (90, 40)])
+    assert review.signers() is None, "each person signs for themselves"
+    sign(qtbot, review.pads["g2"], [(25, 35), (70, 60)])
+    signers = review.signers()
+    assert signers is not None and [s.grantor_id for s in signers] == ["g1", "g2"]
+    assert len({s.answers_digest for s in signers}) == 1
+
+    # Back to the answers, one changed (No becomes Yes), and the review again: nobody's signature stays.
+    real = next(c.id for c in family.choices if c.kind != "information-only")
+    changed = answers | {real: "given"}
+    review.show_review(family, changed, people)
+    assert all(pad.is_empty() for pad in review.pads.values()) and review.signers() is None
+    assert review.sign_note.isVisible() and "signs again" in review.sign_note.text()
+    # A signature made for the old answers cannot be saved with the new ones.
+    store = Store.create(tmp_path / "s.db", "correct horse battery", "Sam Carter", KdfParams.fast_for_tests())
+    with pytest.raises(ModelError, match="signed for other answers"):
+        recording.build(session.Visit(NOTICE), family, changed, people, recording.worker_for(store),
+                        signers=signers)
+    # Signed again, under the new answers: saved, and the record says who signed which answers.
+    sign(qtbot, review.pads["g1"], [(20, 30), (60, 80)])
+    sign(qtbot, review.pads["g2"], [(25, 35), (70, 60)])
+    again = review.signers()
+    assert again is not None
+    record, decisions = recording.build(session.Visit(NOTICE), family, changed, people,
+                                        recording.worker_for(store), signers=again)
+    recording.save(store, record, decisions)
+    saved = store.current_decisions(record.visit_id)[real]
+    assert saved.status == "given" and saved.capture.method == "signature"
+    assert [s.grantor_id for s in saved.capture.signers] == ["g1", "g2"]
+    assert saved.capture.signers[0].answers_digest == answers_digest(
+        family.fingerprint, changed, ("g1", "g2"))
+    assert saved.capture.signature_strokes is None
+
+
+def test_the_same_answers_keep_their_signatures(
+        qtbot: QtBot, views: tuple[NoticeView, NoticeView], no_translations: None) -> None:
+    family, _english = views
+    answers = {c.id: "given" for c in family.choices}
+    review, people, _windows = _signed_review(qtbot, family, answers)
+    for gid in review.pads:
+        sign(qtbot, review.pads[gid], [(20, 30), (60, 80)])
+    review.show_review(family, dict(answers), people)  # shown again (a redraw), nothing changed
+    assert review.signers() is not None and not review.sign_note.isVisible()

@@ -97,10 +97,13 @@ def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     qtbot.keyClicks(people.people_rows[0].name, "Amelia Nowak")
     qtbot.mouseClick(people.add_child, LEFT)
     qtbot.keyClicks(people.child_rows[0].name, "Zofia")
-    sign(qtbot, people.pad, [(30, 40), (70, 90), (120, 50)])
     qtbot.mouseClick(people.next, LEFT)
     review = recorder.review
     assert window.stack.currentWidget() is review and "CH-777" in review.details.text()
+    qtbot.mouseClick(review.save, LEFT)  # nobody has signed yet: nothing is saved
+    assert not review.saved and "sign" in review.state.text() and recorder.session is not None
+    assert recorder.session.store.visits() == []
+    sign(qtbot, review.pads["g1"], [(30, 40), (70, 90), (120, 50)])  # signing comes last
     qtbot.mouseClick(review.save, LEFT)
     assert review.saved and "Saved" in review.state.text()
     assert recorder.session is not None
@@ -113,6 +116,7 @@ def test_whole_visit_by_clicks(qtbot: QtBot, locked_window: MainWindow) -> None:
     notice = window.loaded.by_id(NOTICE)
     assert {c: d.status for c, d in current.items()} == {c.id: "given" for c in notice.choices}
     assert all(d.capture.method == "signature" and d.child_ids == ("c1",) for d in current.values())
+    assert all([s.grantor_id for s in d.capture.signers] == ["g1"] for d in current.values())
     # Saving or printing the summary opens system dialogs: only for the worker, past the wall.
     qtbot.mouseClick(review.pdf, LEFT)
     assert window.stack.currentWidget() is recorder.wall
@@ -287,10 +291,10 @@ def _fill_a_visit(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.mouseClick(people.add_child, LEFT)
     qtbot.keyClicks(people.child_rows[0].name, "Zofia")
     qtbot.keyClicks(people.witness, "Dana Witness")
-    sign(qtbot, people.pad, [(30, 40), (70, 90), (120, 50)])
     qtbot.mouseClick(people.next, LEFT)
     assert window.stack.currentWidget() is recorder.review and "CH-999" in recorder.review.details.text()
-    assert flow.answers and not people.pad.is_empty()
+    sign(qtbot, recorder.review.pads["g1"], [(30, 40), (70, 90), (120, 50)])
+    assert flow.answers and recorder.review.signers() is not None
 
 
 @pytest.mark.parametrize("route", ["menu", "shortcut", "finish", "council"])
@@ -316,8 +320,9 @@ def test_every_way_to_a_new_visit_leaves_nothing_of_the_last_family(
     assert flow.answers == {} and flow.family is None
     assert people.case_reference.text() == "" and people.witness.text() == ""
     assert [r.name.text() for r in people.people_rows] == [""] and people.child_rows == []
-    assert people.pad.is_empty() and people.verbal.isChecked() is False
-    assert review.details.text() == "" and not review.signature.isVisible() and not review.saved
+    assert people.verbal.isChecked() is False
+    assert review.details.text() == "" and review.pads == {} and review.signers() is None
+    assert not review.saved
     recorder.start_choices()
     assert "Chosen so far" not in visible_text(window) or "No" not in flow.chosen.text()
     for name in ("Amelia", "Zofia", "CH-999", "Dana Witness"):

@@ -287,50 +287,114 @@ class Visit:
 Stroke = tuple[tuple[float, float, float], ...]
 
 
+def _check_strokes(strokes_in: Any, where: str) -> None:
+    strokes = checks.items(strokes_in, where, 500)
+    if not strokes:
+        raise ModelError(f"{where}: a signature needs at least one stroke")
+    total = 0
+    for i, stroke in enumerate(strokes):
+        points = checks.items(stroke, f"{where}[{i}]", MAX_STROKE_POINTS)
+        total += len(points)
+        if not checks.are_points(points):
+            raise ModelError(f"{where}[{i}]: points must be [x, y, t] numbers")
+    if total > MAX_STROKE_POINTS:
+        raise ModelError(f"{where}: more than {MAX_STROKE_POINTS} points")
+
+
+def _strokes_body(strokes: tuple[Stroke, ...]) -> list[list[list[float]]]:
+    return [list(map(list, stroke)) for stroke in strokes]
+
+
+def _strokes_from_body(raw: Any, where: str) -> tuple[Stroke, ...]:
+    return tuple(
+        tuple(tuple(p) if isinstance(p, list) else p
+              for p in checks.items(s, f"{where}.stroke", MAX_STROKE_POINTS))
+        for s in checks.items(raw, where, 500))
+
+
+def answers_digest(content_fingerprint: str, answers: dict[str, str], grantor_ids: tuple[str, ...]) -> str:
+    """What a signature is bound to: the content shown, every answer, and who gave them. A person
+    signs after reviewing the answers; any change to them gives another digest, so the signature no
+    longer fits and everyone signs again."""
+    import hashlib
+    import json
+
+    canonical = json.dumps({"content_fingerprint": content_fingerprint, "answers": answers,
+                            "grantor_ids": sorted(grantor_ids)}, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    """One person's own signature under the answers they reviewed (``answers_digest``)."""
+
+    grantor_id: str
+    strokes: tuple[Stroke, ...]
+    answers_digest: str
+
+    def validate(self, where: str) -> None:
+        checks.ident(self.grantor_id, f"{where}.grantor_id")
+        _check_strokes(self.strokes, f"{where}.strokes")
+        digest = checks.text(self.answers_digest, f"{where}.answers_digest", 71)
+        if not digest.startswith("sha256:") or len(digest) != 71:
+            raise ModelError(f"{where}.answers_digest: must be 'sha256:' and 64 hex digits")
+
+    def to_body(self) -> dict[str, Any]:
+        return {"grantor_id": self.grantor_id, "strokes": _strokes_body(self.strokes),
+                "answers_digest": self.answers_digest}
+
+    @classmethod
+    def from_body(cls, body: Any, where: str) -> Signer:
+        b = checks.fields(body, where, {"grantor_id", "strokes", "answers_digest"})
+        return cls(b["grantor_id"], _strokes_from_body(b["strokes"], f"{where}.strokes"), b["answers_digest"])
+
+
 @dataclass(frozen=True)
 class Capture:
-    """How a decision was captured: a signature drawn on screen, or said aloud before a witness."""
+    """How a decision was captured: signed on screen by each person who decided (``signers``, each
+    bound to the answers they reviewed), or said aloud before a witness. ``signature_strokes`` is
+    the single signature of records made before each person signed for themselves."""
 
     method: str  # signature | verbal
     signature_strokes: tuple[Stroke, ...] | None = None
     witness: str | None = None
+    signers: tuple[Signer, ...] = ()
 
     def validate(self, where: str) -> None:
         checks.choice(self.method, f"{where}.method", CAPTURE_METHODS)
         if self.method == "verbal":
             checks.text(self.witness, f"{where}.witness")
-            if self.signature_strokes is not None:
+            if self.signature_strokes is not None or self.signers:
                 raise ModelError(f"{where}.signature_strokes: a verbal decision has no signature")
             return
-        strokes = checks.items(self.signature_strokes, f"{where}.signature_strokes", 500)
-        if not strokes:
-            raise ModelError(f"{where}.signature_strokes: a signature needs at least one stroke")
-        total = 0
-        for i, stroke in enumerate(strokes):
-            points = checks.items(stroke, f"{where}.signature_strokes[{i}]", MAX_STROKE_POINTS)
-            total += len(points)
-            if not checks.are_points(points):
-                raise ModelError(f"{where}.signature_strokes[{i}]: points must be [x, y, t] numbers")
-        if total > MAX_STROKE_POINTS:
-            raise ModelError(f"{where}.signature_strokes: more than {MAX_STROKE_POINTS} points")
         checks.opt_text(self.witness, f"{where}.witness")
+        if self.signers:
+            if self.signature_strokes is not None:
+                raise ModelError(f"{where}.signature_strokes: each person signs in signers instead")
+            for i, signer in enumerate(checks.items(self.signers, f"{where}.signers")):
+                signer.validate(f"{where}.signers[{i}]")
+            checks.unique([s.grantor_id for s in self.signers], f"{where}.signers")
+            if len({s.answers_digest for s in self.signers}) != 1:
+                raise ModelError(f"{where}.signers: everyone signs the same answers")
+            return
+        _check_strokes(self.signature_strokes, f"{where}.signature_strokes")
 
     def to_body(self) -> dict[str, Any]:
-        strokes = None if self.signature_strokes is None else [
-            list(map(list, stroke)) for stroke in self.signature_strokes]
-        return {"method": self.method, "signature_strokes": strokes, "witness": self.witness}
+        strokes = None if self.signature_strokes is None else _strokes_body(self.signature_strokes)
+        body: dict[str, Any] = {"method": self.method, "signature_strokes": strokes, "witness": self.witness}
+        if self.signers:  # absent from older records, whose bodies stay as they were
+            body["signers"] = [s.to_body() for s in self.signers]
+        return body
 
     @classmethod
     def from_body(cls, body: Any) -> Capture:
-        b = checks.fields(body, "decision.capture", {"method", "signature_strokes", "witness"})
+        b = checks.fields(body, "decision.capture", {"method", "signature_strokes", "witness"},
+                          frozenset({"signers"}))
         raw = b["signature_strokes"]
-        strokes = None
-        if raw is not None:
-            strokes = tuple(
-                tuple(tuple(p) if isinstance(p, list) else p
-                      for p in checks.items(s, "decision.capture.stroke", MAX_STROKE_POINTS))
-                for s in checks.items(raw, "decision.capture.signature_strokes", 500))
-        return cls(method=b["method"], signature_strokes=strokes, witness=b["witness"])
+        strokes = None if raw is None else _strokes_from_body(raw, "decision.capture.signature_strokes")
+        signers = tuple(Signer.from_body(s, f"decision.capture.signers[{i}]")
+                        for i, s in enumerate(checks.items(b.get("signers", []), "decision.capture.signers")))
+        return cls(method=b["method"], signature_strokes=strokes, witness=b["witness"], signers=signers)
 
 
 @dataclass(frozen=True)
@@ -368,6 +432,9 @@ class Decision:
                     for c in checks.items(self.child_ids, "decision.child_ids")]
         checks.unique(children, "decision.child_ids")
         self.capture.validate("decision.capture")
+        if self.capture.signers and {s.grantor_id for s in self.capture.signers} != set(grantors):
+            raise ModelError("decision.capture.signers: each person who gave the decision signs for "
+                             "themselves")
         if self.replaces is not None:
             checks.ident(self.replaces, "decision.replaces")
             if self.replaces == self.decision_id:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
 from familyprivacy.i18n import N_, _, languages
 from familyprivacy.ui.forms import scrolling_column
-from familyprivacy.ui.signature_pad import SignaturePad
 
 RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
                  N_("young person"), N_("other family member"))
@@ -142,18 +141,14 @@ class PeopleForm(QWidget):
         self.how_group = QButtonGroup(self)
         self.how_group.addButton(self.signed)
         self.how_group.addButton(self.verbal)
-        self.pad = SignaturePad()
-        self.clear = QPushButton()
-        self.clear.clicked.connect(self.pad.clear)
+        # Signing comes last, on the review, each person under the answers they decided (ReviewScreen).
         self.witness = QLineEdit()
         self.witness.setMaxLength(MAX_TEXT)
         self.signed.toggled.connect(self._how_changed)
         how = QGridLayout(self.how_box)
         how.addWidget(self.signed, 0, 0)
         how.addWidget(self.verbal, 0, 1)
-        how.addWidget(self.pad, 1, 0, 1, 2)
-        how.addWidget(self.clear, 2, 0, Qt.AlignmentFlag.AlignLeading)
-        how.addWidget(self.witness, 3, 0, 1, 2)
+        how.addWidget(self.witness, 1, 0, 1, 2)
 
         self.problems = QLabel()
         self.problems.setObjectName("problem")
@@ -232,7 +227,6 @@ class PeopleForm(QWidget):
         self.witness.clear()
         self.mode.setCurrentIndex(0)
         self.signed.setChecked(True)
-        self.pad.clear()
         self.problems.setVisible(False)
         self.add_person_row()
         self.retranslate()
@@ -245,7 +239,7 @@ class PeopleForm(QWidget):
         chain.append(self.add_person)
         for row in self.child_rows:
             chain += [row.name, row.remove]
-        chain += [self.add_child, self.signed, self.verbal, self.pad, self.clear, self.witness, self.mode,
+        chain += [self.add_child, self.signed, self.verbal, self.witness, self.mode,
                   self.interpreter_language, self.reference, self.back, self.next]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -256,10 +250,7 @@ class PeopleForm(QWidget):
         self.reference.setEnabled(on)
 
     def _how_changed(self) -> None:
-        signed = self.signed.isChecked()
-        self.pad.setVisible(signed)
-        self.clear.setVisible(signed)
-        self.witness.setVisible(not signed)
+        self.witness.setVisible(not self.signed.isChecked())
 
     # -- result --------------------------------------------------------------------------------------
     def collect(self) -> People:
@@ -288,9 +279,7 @@ class PeopleForm(QWidget):
         interpreter = (Interpreter() if mode == "none"
                        else Interpreter(mode, str(self.interpreter_language.currentData()), reference))
         if self.signed.isChecked():
-            capture = Capture("signature", self.pad.strokes(), None)
-            if self.pad.is_empty():
-                problems.append(_("Ask the person deciding to sign, or choose 'said aloud' with a witness."))
+            capture = Capture("signature")  # each person signs on the review, after checking their answers
         else:
             witness = self.witness.text().strip()
             capture = Capture("verbal", None, witness)
@@ -350,13 +339,10 @@ class PeopleForm(QWidget):
                                strict=True):
             label.setText(text)
         self.how_box.setTitle(_("How the decision was given"))
-        self.signed.setText(_("Signed on screen"))
+        self.signed.setText(_("Each person signs on screen, after checking the answers"))
         self.verbal.setText(_("Said aloud, with a witness"))
-        self.clear.setText(_("Clear the signature"))
-        self.clear.setAccessibleName(_("Clear the signature"))
         self.witness.setPlaceholderText(_("Name of the witness"))
         self.witness.setAccessibleName(_("Name of the witness"))
-        self.pad.retranslate()
         self.back.setText(_("Back"))
         self.back.setAccessibleName(_("Back to the choices"))
         self.next.setText(_("Check everything"))

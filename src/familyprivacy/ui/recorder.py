@@ -22,7 +22,7 @@ from familyprivacy.ui.idle_lock import IdleLock
 
 if TYPE_CHECKING:
     from familyprivacy import summary
-    from familyprivacy.consent.model import ContentSignoff, Decision, Visit
+    from familyprivacy.consent.model import ContentSignoff, Decision, Signer, Visit
     from familyprivacy.content.localize import NoticeView
     from familyprivacy.ui.decision_flow import DecisionFlow
     from familyprivacy.ui.main_window import MainWindow
@@ -357,8 +357,16 @@ class Recorder(QObject):
                 return
         try:
             if self._pending is None:
-                self._pending = recording.build(visit, views[0], self.flow.answers, self.people.collect(),
-                                                recording.worker_for(self.session.store), state)
+                people = self.people.collect()
+                signers: tuple[Signer, ...] = ()
+                if people.capture.method == "signature":
+                    found = self.review.signers()
+                    if found is None:
+                        self.review.show_failed(_("each person who decided must sign below"))
+                        return
+                    signers = found
+                self._pending = recording.build(visit, views[0], self.flow.answers, people,
+                                                recording.worker_for(self.session.store), state, signers)
             recording.save(self.session.store, *self._pending)
         except (StoreError, ModelError, FormProblems, OSError) as exc:
             self.review.show_failed(str(exc) if not isinstance(exc, OSError) else type(exc).__name__)

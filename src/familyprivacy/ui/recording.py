@@ -7,12 +7,23 @@ same without a window.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from familyprivacy import visit as session
 from familyprivacy.consent.cli import worker_slug
 from familyprivacy.consent.errors import UnknownRecord
-from familyprivacy.consent.model import ContentSignoff, Decision, SectionShown, SignedOff, Visit, Worker
+from familyprivacy.consent.model import (
+    ContentSignoff,
+    Decision,
+    ModelError,
+    SectionShown,
+    SignedOff,
+    Signer,
+    Visit,
+    Worker,
+    answers_digest,
+)
 from familyprivacy.consent.store import Store
 from familyprivacy.content import signoff
 from familyprivacy.content.localize import NoticeView
@@ -50,9 +61,17 @@ def unsigned_reason(state: ContentSignoff, lang: str) -> str:
 
 
 def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], people: People,
-          worker: Worker, signed: ContentSignoff | None = None) -> tuple[Visit, list[Decision]]:
+          worker: Worker, signed: ContentSignoff | None = None,
+          signers: tuple[Signer, ...] = ()) -> tuple[Visit, list[Decision]]:
     """The visit as the family saw it, with the sign-off state of that content, and their answers in
-    the notice's order."""
+    the notice's order. Signed on screen, each decision carries every person's signature (``signers``,
+    made on the review and bound to these answers); a signature bound to other answers is refused."""
+    capture = people.capture
+    if capture.method == "signature" and signers:
+        expected = answers_digest(family.fingerprint, answers, tuple(g.id for g in people.grantors))
+        if any(s.answers_digest != expected for s in signers):
+            raise ModelError("decision.capture.signers: signed for other answers; each person signs again")
+        capture = replace(capture, signers=signers)
     sections = tuple(dict.fromkeys(SectionShown(s.section_id, s.language) for s in shown.shown))
     record = Visit(
         council_id=family.council.get("id") or family.notice_id.split("/")[0],
@@ -67,7 +86,7 @@ def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], peo
     decisions = [
         Decision(visit_id=record.visit_id, choice_id=choice.id, kind=choice.kind,
                  status=answers[choice.id], grantor_ids=grantor_ids, child_ids=child_ids,
-                 capture=people.capture, recorded_by=worker.id, language=family.language,
+                 capture=capture, recorded_by=worker.id, language=family.language,
                  content_fingerprint=family.fingerprint)
         for choice in family.choices if choice.id in answers]
     record.validate()

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from familyprivacy.consent.model import Signer, answers_digest
 from familyprivacy.content.localize import NoticeView
 from familyprivacy.i18n import _, languages
 from familyprivacy.ui.decision_flow import answer_label
 from familyprivacy.ui.forms import scrolling_column
 from familyprivacy.ui.people_form import INTERPRETER_MODES, People
+from familyprivacy.ui.signature_pad import SignaturePad
 
 SAVED_STYLE = "background: #1e6b34; color: #ffffff; padding: 16px; border-radius: 6px; font-weight: bold;"
 FAILED_STYLE = "background: #8c1d1d; color: #ffffff; padding: 16px; border-radius: 6px;"
@@ -74,7 +76,19 @@ class ReviewScreen(QWidget):
         self.details.setWordWrap(True)
         self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
-        self.signature = QLabel()
+        # Signing comes last: each person who decided signs for themselves, under a sentence saying what
+        # they sign, bound to these answers (answers_digest). Changed answers clear every signature.
+        self.sign_box = QWidget()
+        self.sign_layout = QVBoxLayout(self.sign_box)
+        self.sign_layout.setContentsMargins(0, 8, 0, 0)
+        self.sign_note = QLabel()
+        self.sign_note.setWordWrap(True)
+        self.sign_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.sign_note.setObjectName("problem")
+        self.sign_note.setVisible(False)
+        self.pads: dict[str, SignaturePad] = {}
+        self._sign_rows: list[tuple[QLabel, QPushButton, str]] = []  # sentence, clear button, name
+        self._digest: str | None = None
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.state.setTextFormat(Qt.TextFormat.PlainText)
@@ -83,7 +97,8 @@ class ReviewScreen(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.details)
-        column.addWidget(self.signature)
+        column.addWidget(self.sign_note)
+        column.addWidget(self.sign_box)
         column.addStretch(1)
         scroll = scrolling_column(body)
 
@@ -114,11 +129,49 @@ class ReviewScreen(QWidget):
 
     def show_review(self, family: NoticeView, answers: dict[str, str], people: People) -> None:
         self._content = (family, answers, people)
+        grantors = tuple(g.id for g in people.grantors)
+        digest = answers_digest(family.fingerprint, answers, grantors)
+        signing = people.capture.method == "signature"
+        if digest != self._digest or list(self.pads) != (list(grantors) if signing else []):
+            signed_before = any(not pad.is_empty() for pad in self.pads.values())
+            self._build_pads(people if signing else None)
+            # What was signed is no longer what would be saved: everyone signs again.
+            self.sign_note.setVisible(signed_before)
+        self._digest = digest
         self.show_unsaved()
 
+    def _build_pads(self, people: People | None) -> None:
+        while (item := self.sign_layout.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
+        self.pads, self._sign_rows = {}, []
+        for grantor in people.grantors if people is not None else ():
+            sentence = QLabel()
+            sentence.setWordWrap(True)
+            sentence.setTextFormat(Qt.TextFormat.PlainText)
+            pad = SignaturePad()
+            clear = QPushButton()
+            clear.setAutoDefault(False)
+            clear.clicked.connect(pad.clear)
+            sentence.setBuddy(pad)
+            for widget in (sentence, pad, clear):
+                self.sign_layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeading
+                                           if widget is clear else Qt.AlignmentFlag(0))
+            self.pads[grantor.id] = pad
+            self._sign_rows.append((sentence, clear, grantor.name))
+
+    def signers(self) -> tuple[Signer, ...] | None:
+        """Each person's signature, bound to the answers shown; None while anyone has not signed."""
+        if self._digest is None or any(pad.is_empty() for pad in self.pads.values()):
+            return None
+        return tuple(Signer(gid, pad.strokes(), self._digest) for gid, pad in self.pads.items())
+
     def show_review_cleared(self) -> None:
-        """The visit is over: forget what was shown."""
+        """The visit is over: forget what was shown, and every signature."""
         self._content = None
+        self._digest = None
+        self._build_pads(None)
+        self.sign_note.setVisible(False)
         self.show_unsaved()
 
     def _save_clicked(self) -> None:
@@ -171,13 +224,19 @@ class ReviewScreen(QWidget):
         self.pdf.setAccessibleName(_("Save the family's summary as a PDF file"))
         self.finish.setText(_("Finish the visit"))
         self.finish.setAccessibleName(_("Finish the visit"))
+        self.sign_note.setText(_("The answers changed after signing, so each person signs again."))
+        for sentence, clear, name in self._sign_rows:
+            sentence.setText(_("{name}: sign here to say that the answers above are your choices.").format(
+                name=name))
+            clear.setText(_("Clear the signature"))
+            clear.setAccessibleName(_("Clear the signature of {name}").format(name=name))
+        for pad in self.pads.values():
+            pad.retranslate()
         self._draw()
 
     def _draw(self) -> None:
         if self._content is None:
             self.details.setText("")
-            self.signature.clear()  # the last family's signature never waits for the next one
-            self.signature.setVisible(False)
             return
         family, answers, people = self._content
         e = html.escape
@@ -189,7 +248,7 @@ class ReviewScreen(QWidget):
                 name=g.name, relationship=_(g.relationship)) for g in people.grantors)),
             (_("Children"), ", ".join(c.name for c in people.children) or _("None named")),
             (_("Interpreter"), self._interpreter(people)),
-            (_("How"), _("Signed on screen") if people.capture.method == "signature"
+            (_("How"), _("Each person signs below") if people.capture.method == "signature"
              else _("Said aloud, with a witness: {witness}").format(witness=people.capture.witness or "")),
         ]
         parts = ["<table cellpadding='4'>"] + [
@@ -202,11 +261,6 @@ class ReviewScreen(QWidget):
             parts.append(f"<li>{e(choice.title.text)}: <b>{e(shown)}</b></li>")
         parts.append("</ul>")
         self.details.setText("".join(parts))
-        strokes = people.capture.signature_strokes
-        self.signature.setVisible(bool(strokes))
-        if strokes:
-            self.signature.setPixmap(signature_picture(strokes))
-            self.signature.setAccessibleName(_("The signature, as drawn"))
 
     @staticmethod
     def _interpreter(people: People) -> str:
