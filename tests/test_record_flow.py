@@ -180,6 +180,11 @@ def test_people_form_names_what_is_missing(qtbot: QtBot, no_translations: None) 
     assert len(problems.value.problems) == 2  # case reference, a name (signing comes after the review)
     qtbot.mouseClick(form.next, LEFT)
     assert form.problems.isVisible() and "case reference" in form.problems.text()
+    qtbot.keyClicks(form.case_reference, "CH-1")  # fixed: its problem goes at once, the other stays
+    assert form.problems.isVisible() and "case reference" not in form.problems.text()
+    assert "name of person 1" in form.problems.text()
+    qtbot.keyClicks(form.people_rows[0].name, "Amelia")
+    assert not form.problems.isVisible(), "every problem fixed: nothing left on screen"
     assert not form.witness.isVisible()
     form.verbal.setChecked(True)
     assert form.witness.isVisible()

@@ -60,6 +60,7 @@ def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translat
     screen.table.selectRow(0)
     assert screen.opened is not None and screen.opened.visit_id == first
     assert "Amelia Nowak (mother)" in screen.detail.text()
+    assert "— English</p>" in screen.detail.text(), "the language by its name, never a code"
     assert "Referral to Help and Support" in screen.detail.text()
     # Information-only items cannot be "withdrawn": only the real choices are offered (Help and
     # Support, and the housing referral, both need the family's consent).

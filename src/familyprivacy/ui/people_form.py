@@ -186,6 +186,9 @@ class PeopleForm(QWidget):
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
         self.setFocusProxy(self.case_reference)
+        for field in (self.case_reference, self.witness):
+            field.textChanged.connect(self._recheck)
+        self.verbal.toggled.connect(self._recheck)
         self.reset()
 
     # -- rows ----------------------------------------------------------------------------------------
@@ -194,6 +197,7 @@ class PeopleForm(QWidget):
             return None
         row: _PersonRow = _PersonRow(relationship, lambda: self._remove_row(rows, layout, row))
         row.name.returnPressed.connect(self._next)
+        row.name.textChanged.connect(self._recheck)
         rows.append(row)
         layout.addWidget(row)
         self.retranslate()
@@ -288,6 +292,17 @@ class PeopleForm(QWidget):
         if problems:
             raise FormProblems(problems)
         return People(tuple(grantors), tuple(children), interpreter, case, capture)
+
+    def _recheck(self) -> None:
+        """Problems once shown go as soon as their field is fixed (and only those that are fixed)."""
+        if not self.problems.isVisible():
+            return
+        try:
+            self.collect()
+        except FormProblems as exc:
+            self.problems.setText("\n".join(exc.problems))
+            return
+        self.problems.setVisible(False)
 
     def _next(self) -> None:
         try:

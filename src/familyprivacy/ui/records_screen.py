@@ -68,6 +68,16 @@ def visit_sync_states(session: WorkerSession) -> dict[str, str]:
     return result
 
 
+def _language_name(code: str) -> str:
+    """The language a visit was shown in, by its own name (never a bare code such as "ur")."""
+    from familyprivacy.i18n import languages
+
+    try:
+        return languages.get(code).native_name
+    except KeyError:
+        return code
+
+
 def _local(stamp: str) -> str:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
 
@@ -246,7 +256,7 @@ class RecordsScreen(QWidget):
         current = {d.decision_id for d in self.current().values()}
         people = {g.id: f"{g.name} ({g.relationship})" for g in visit.grantors}
         lines = [f"<p><b>{e(visit.case_reference)}</b> — {e(_local(visit.started_at))} — "
-                 f"{e(visit.language)}</p>",
+                 f"{e(_language_name(visit.language))}</p>",
                  f"<p>{e(', '.join(people.values()))}</p>",
                  f"<p>{e(', '.join(c.name for c in visit.children))}</p><ul>"]
         for d in history:
