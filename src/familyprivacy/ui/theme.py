@@ -92,6 +92,13 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         # A framed track, so the part not yet seen shows on the black of high contrast too.
         f"QProgressBar {{ border: 2px solid {c.rule}; border-radius: 4px; background-color: {c.base}; }}"
         f"QProgressBar::chunk {{ background-color: {c.highlight}; }}"
+        # Radio buttons and check boxes drawn from the theme too: in high contrast the style's own
+        # indicator vanished into the black. Checked is filled; the ring shows in both themes.
+        f"QRadioButton::indicator, QCheckBox::indicator {{ width: 14px; height: 14px; "
+        f"border: 3px solid {c.text}; background-color: {c.base}; }}"
+        f"QRadioButton::indicator {{ border-radius: 10px; }}"
+        f"QRadioButton::indicator:checked, QCheckBox::indicator:checked {{ background-color: {c.highlight}; }}"
+        f"QRadioButton:focus, QCheckBox:focus {{ outline: 2px solid {c.highlight}; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
     )
     if families:
