@@ -97,7 +97,8 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
         f"QRadioButton::indicator, QCheckBox::indicator {{ width: 14px; height: 14px; "
         f"border: 3px solid {c.text}; background-color: {c.base}; }}"
         f"QRadioButton::indicator {{ border-radius: 10px; }}"
-        f"QRadioButton::indicator:checked, QCheckBox::indicator:checked {{ background-color: {c.highlight}; }}"
+        f"QRadioButton::indicator:checked, QCheckBox::indicator:checked {{ "
+        f"background-color: {c.highlight}; }}"
         f"QRadioButton:focus, QCheckBox:focus {{ outline: 2px solid {c.highlight}; }}"
         f"QLabel#heading {{ font-size: {round(point_size * 1.6)}pt; font-weight: bold; }}"
     )
