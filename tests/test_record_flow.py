@@ -385,3 +385,26 @@ def test_the_same_answers_keep_their_signatures(
         sign(qtbot, review.pads[gid], [(20, 30), (60, 80)])
     review.show_review(family, dict(answers), people)  # shown again (a redraw), nothing changed
     assert review.signers() is not None and not review.sign_note.isVisible()
+
+
+def test_the_review_right_to_left_is_mirrored_and_keeps_names_whole(
+        qtbot: QtBot, views: tuple[NoticeView, NoticeView]) -> None:
+    """In Urdu the labels stand on the right, and each name or reference is isolated (FSI ... PDI),
+    so 'Amelia Nowak (mother)' keeps its brackets and its order inside right-to-left text."""
+    from familyprivacy import i18n
+
+    _family, english = views
+    notice = load_all().by_id(NOTICE)
+    i18n.set_language("ur")
+    family = localize(notice, "ur")
+    people = People((Grantor("g1", "Amelia Nowak", "mother"),), (), Interpreter(), "CH-1",
+                    Capture("verbal", None, "Dana"))
+    review = ReviewScreen()
+    _win = host(qtbot, review)
+    review.show_review(family, {c.id: "given" for c in family.choices}, people)
+    text = review.details.text()
+    assert "dir='rtl'" in text and "\u2068CH-1\u2069" in text and "\u2068Amelia Nowak\u2069" in text
+    row = next(r for r in text.split("<tr>") if "CH-1" in r)
+    assert row.index("CH-1") < row.index(i18n._("Case reference")), "the label is the last (rightmost) cell"
+    review.show_review(english, {c.id: "given" for c in english.choices}, people)
+    assert "\u2068" not in review.details.text() and "dir='ltr'" in review.details.text()

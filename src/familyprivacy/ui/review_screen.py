@@ -239,27 +239,41 @@ class ReviewScreen(QWidget):
             self.details.setText("")
             return
         family, answers, people = self._content
-        e = html.escape
+        rtl = languages.is_rtl(family.language)
+
+        def e(text: str) -> str:
+            """Escaped, and isolated (FSI ... PDI) so a name or reference in another script keeps its
+            brackets and its order inside right-to-left text."""
+            return f"\u2068{html.escape(text)}\u2069" if rtl else html.escape(text)
+
         rows = [
             (_("Notice"), f"{family.council_name} — {family.title.text}"),
             (_("Language"), _native(family.language)),
             (_("Case reference"), people.case_reference),
             (_("Who decided"), ", ".join(_("{name} ({relationship})").format(
-                name=g.name, relationship=_(g.relationship)) for g in people.grantors)),
+                name=f"\u2068{g.name}\u2069" if rtl else g.name, relationship=_(g.relationship))
+                for g in people.grantors)),
             (_("Children"), ", ".join(c.name for c in people.children) or _("None named")),
             (_("Interpreter"), self._interpreter(people)),
             (_("How"), _("Each person signs below") if people.capture.method == "signature"
              else _("Said aloud, with a witness: {witness}").format(witness=people.capture.witness or "")),
         ]
-        parts = ["<table cellpadding='4'>"] + [
-            f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>" for k, v in rows] + ["</table>"]
+        direction = "rtl" if rtl else "ltr"
+        align = "right" if rtl else "left"
+        # Right to left, the table is mirrored: the labels stand on the right, the values beside them
+        # (Qt's rich text lays table cells out left to right whatever the direction, so the cells are
+        # given in mirrored order).
+        cells = [(k, v) for k, v in rows]
+        parts = [f"<div dir='{direction}'><table align='{align}' cellpadding='4'>"] + [
+            (f"<tr><td align='{align}'>{e(v)}</td><td align='{align}'><b>{e(k)}</b></td></tr>" if rtl
+             else f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>") for k, v in cells] + ["</table>"]
         heading = _("The choices")
         parts.append(f"<h3>{e(heading)}</h3><ul>")
         for choice in family.choices:
             status = answers.get(choice.id)
             shown = answer_label(choice.kind, status) if status else _("Not answered")
             parts.append(f"<li>{e(choice.title.text)}: <b>{e(shown)}</b></li>")
-        parts.append("</ul>")
+        parts.append("</ul></div>")
         self.details.setText("".join(parts))
 
     @staticmethod
