@@ -89,7 +89,8 @@ LANGS ?= pl ro pa ur pt es ar bn
 BABEL := $(VENV)/bin/pybabel
 .PHONY: pot po
 pot: install
-	$(BABEL) extract -F translations/babel-ui.cfg -k N_ -k _ -k ngettext:1,2 -k pgettext:1c,2 \
+	$(BABEL) extract -F translations/babel-ui.cfg -k N_ -k _ -k W_ -k ngettext:1,2 -k W_ngettext:1,2 \
+		-k pgettext:1c,2 \
 		--add-comments=Translators: --sort-by-file --no-wrap --project=FamilyPrivacy \
 		-o translations/familyprivacy.pot .
 	$(BABEL) extract -F translations/babel-content.cfg --sort-by-file --no-wrap \

@@ -21,6 +21,7 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     from familyprivacy import i18n
 
     i18n.set_language("en")
+    i18n.set_worker_language("en")
 
 
 @pytest.fixture

@@ -327,3 +327,61 @@ def test_every_way_to_a_new_visit_leaves_nothing_of_the_last_family(
     assert "Chosen so far" not in visible_text(window) or "No" not in flow.chosen.text()
     for name in ("Amelia", "Zofia", "CH-999", "Dana Witness"):
         assert name not in visible_text(window)
+
+
+@pytest.fixture
+def translated_window(qtbot: QtBot) -> Iterator[MainWindow]:
+    """The locked window with the real catalogs (``locked_window`` shows English only)."""
+    Store.create(records.store_path("Sam Carter"), PASSPHRASE, "Sam Carter",
+                 KdfParams.fast_for_tests()).close()
+    notice = load_all().by_id(NOTICE)
+    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
+    window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
+    qtbot.addWidget(window)
+    window.resize(1100, 760)
+    window.show()
+    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
+    yield window
+    if window.presenting:
+        window.leave_presentation()
+    window.close()
+
+
+def test_worker_screens_speak_the_workers_language_while_the_family_reads_urdu(
+        qtbot: QtBot, translated_window: MainWindow) -> None:
+    """The family's screens are in Urdu; the people form, the wall and the records are in the worker's
+    language (English here), left to right, so the worker can read the legal record they fill in."""
+    from PySide6.QtCore import Qt as QtNs
+
+    from familyprivacy import i18n
+
+    window, recorder = translated_window, translated_window.recorder
+    unlock = recorder.unlock_screen
+    qtbot.keyClicks(unlock.passphrase, PASSPHRASE)
+    qtbot.keyClicks(unlock.pin, "2468")
+    qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+    qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
+    window.choose_language("ur")
+    assert i18n.current_language() == "ur" and i18n.worker_language() == "en"
+    recorder.start_choices()
+    flow = recorder.flow
+    assert flow.progress.text() == i18n._("Choice {number} of {total}").format(number=1, total=4)
+    assert flow.progress.text() != "Choice 1 of 4", "the decisions are the family's: Urdu"
+    while window.stack.currentWidget() is flow:
+        button = flow.explained if flow.explained.isVisible() else flow.buttons["refused"]
+        qtbot.mouseClick(button, LEFT)
+    people = recorder.people
+    assert window.stack.currentWidget() is people
+    assert people.heading.text() == "Who decided, and how"
+    assert people.case_label.text() == "Case reference"
+    assert people.layoutDirection() == QtNs.LayoutDirection.LeftToRight
+    assert window.layoutDirection() == QtNs.LayoutDirection.RightToLeft or \
+        QApplication.layoutDirection() == QtNs.LayoutDirection.RightToLeft
+    qtbot.mouseClick(people.next, LEFT)  # nothing filled in: the problems are the worker's to read
+    assert "Enter the case reference." in people.problems.text()
+    window.enter_presentation()
+    recorder.request_leave()
+    assert window.stack.currentWidget() is recorder.wall
+    assert recorder.wall.layoutDirection() == QtNs.LayoutDirection.LeftToRight
+    assert recorder.wall.secret.accessibleName() and all(
+        "\u0600" > ch or ch > "\u06ff" for ch in recorder.wall.heading.text()), "the wall is in English"

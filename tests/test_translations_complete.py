@@ -28,7 +28,8 @@ def _ids(pot: Path) -> set[tuple[str | None, str]]:
 def test_templates_are_current(tmp_path: Path, domain: str) -> None:
     """A string added to the code or a notice without `make po` would silently stay English."""
     cfg = "babel-ui.cfg" if domain == "familyprivacy" else "babel-content.cfg"
-    keywords = ["-k", "N_", "-k", "_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2"]
+    keywords = ["-k", "N_", "-k", "_", "-k", "W_", "-k", "ngettext:1,2", "-k", "W_ngettext:1,2",
+                "-k", "pgettext:1c,2"]
     out = tmp_path / f"{domain}.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
                     str(ROOT / "translations" / cfg), *(keywords if domain == "familyprivacy" else []),

@@ -16,6 +16,7 @@ from familyprivacy.i18n.catalogs import Catalogs
 
 _listeners: list[Callable[[str], None]] = []
 _catalogs = Catalogs()
+_worker_language = "en"
 
 
 def N_(message: str) -> str:
@@ -33,6 +34,27 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def pgettext(context: str, message: str) -> str:
     return _catalogs.pgettext(context, message)
+
+
+def W_(message: str) -> str:
+    """Translate for the worker: screens only the worker reads (the people form, the PIN wall, the
+    unlock screen, the records, sync) speak the worker's language, whatever the family's is."""
+    return _catalogs.lookup("familyprivacy", message, None, _worker_language).text
+
+
+def W_ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalogs.ngettext(singular, plural, n, _worker_language)
+
+
+def worker_language() -> str:
+    return _worker_language
+
+
+def set_worker_language(code: str) -> None:
+    """The worker's language (settings' worker_language); their screens re-translate when shown."""
+    global _worker_language
+    _catalogs.load(code) if code != "en" else None
+    _worker_language = code
 
 
 def current_language() -> str:

@@ -264,8 +264,8 @@ class Catalogs:
     def pgettext(self, context: str, message: str) -> str:
         return self.lookup("familyprivacy", message, context).text
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        lang = self.language
+    def ngettext(self, singular: str, plural: str, n: int, lang: str | None = None) -> str:
+        lang = lang or self.language
         english = singular if n == 1 else plural
         if lang == "en":
             return english

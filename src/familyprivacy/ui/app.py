@@ -50,6 +50,7 @@ def build_window(app: QApplication, loaded: LoadResult | None = None,
                  prefs: settings.Loaded | None = None, lock: bool = False) -> MainWindow:
     """``lock``: open locked, as the app always does; off only for screenshots and screen tests."""
     prefs = prefs or settings.load()
+    i18n.set_worker_language(prefs.settings.worker_language)
     i18n.set_language(prefs.settings.worker_language)
     window = MainWindow(loaded if loaded is not None else load_all(cached=True), prefs, QtTranslations(app))
     if lock:

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
-from familyprivacy.i18n import N_, _, languages
-from familyprivacy.ui.forms import scrolling_column
+from familyprivacy.i18n import N_, W_, languages
+from familyprivacy.ui.forms import scrolling_column, worker_direction
 
 RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
                  N_("young person"), N_("other family member"))
@@ -70,17 +70,17 @@ class _PersonRow(QWidget):
         row.addWidget(self.remove)
 
     def retranslate(self, number: int) -> None:
-        self.name.setPlaceholderText(_("Name"))
-        self.name.setAccessibleName(_("Name of person {number}").format(number=number))
+        self.name.setPlaceholderText(W_("Name"))
+        self.name.setAccessibleName(W_("Name of person {number}").format(number=number))
         if self.relationship is not None:
             current = self.relationship.currentIndex()
             self.relationship.clear()
             for key in RELATIONSHIPS:
-                self.relationship.addItem(_(key), key)
+                self.relationship.addItem(W_(key), key)
             self.relationship.setCurrentIndex(max(current, 0))
-            self.relationship.setAccessibleName(_("Relationship of person {number}").format(number=number))
-        self.remove.setText(_("Remove"))
-        self.remove.setAccessibleName(_("Remove person {number}").format(number=number))
+            self.relationship.setAccessibleName(W_("Relationship of person {number}").format(number=number))
+        self.remove.setText(W_("Remove"))
+        self.remove.setAccessibleName(W_("Remove person {number}").format(number=number))
 
 
 class PeopleForm(QWidget):
@@ -262,12 +262,12 @@ class PeopleForm(QWidget):
         problems: list[str] = []
         case = self.case_reference.text().strip()
         if not case:
-            problems.append(_("Enter the case reference."))
+            problems.append(W_("Enter the case reference."))
         grantors = []
         for i, row in enumerate(self.people_rows, 1):
             name = row.name.text().strip()
             if not name:
-                problems.append(_("Enter the name of person {number}.").format(number=i))
+                problems.append(W_("Enter the name of person {number}.").format(number=i))
                 continue
             relationship = row.relationship.currentData() if row.relationship is not None else None
             grantors.append(Grantor(f"g{i}", name, str(relationship or "other family member")))
@@ -275,7 +275,7 @@ class PeopleForm(QWidget):
         for i, row in enumerate(self.child_rows, 1):
             name = row.name.text().strip()
             if not name:
-                problems.append(_("Enter the name of child {number}, or remove that row.").format(number=i))
+                problems.append(W_("Enter the name of child {number}, or remove that row.").format(number=i))
                 continue
             children.append(Child(f"c{i}", name))
         mode = str(self.mode.currentData() or "none")
@@ -288,7 +288,7 @@ class PeopleForm(QWidget):
             witness = self.witness.text().strip()
             capture = Capture("verbal", None, witness)
             if not witness:
-                problems.append(_("Enter the name of the witness."))
+                problems.append(W_("Enter the name of the witness."))
         if problems:
             raise FormProblems(problems)
         return People(tuple(grantors), tuple(children), interpreter, case, capture)
@@ -323,45 +323,46 @@ class PeopleForm(QWidget):
         self.signoff_note.setVisible(bool(text))
 
     def retranslate(self) -> None:
-        self.heading.setText(_("Who decided, and how"))
-        self.case_label.setText(_("Case reference"))
-        self.case_reference.setAccessibleName(_("Case reference"))
-        self.people_box.setTitle(_("People who decided"))
-        self.add_person.setText(_("Add another person"))
-        self.add_person.setAccessibleName(_("Add another person who decided"))
+        self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.heading.setText(W_("Who decided, and how"))
+        self.case_label.setText(W_("Case reference"))
+        self.case_reference.setAccessibleName(W_("Case reference"))
+        self.people_box.setTitle(W_("People who decided"))
+        self.add_person.setText(W_("Add another person"))
+        self.add_person.setAccessibleName(W_("Add another person who decided"))
         self.add_person.setEnabled(len(self.people_rows) < MAX_PEOPLE)
-        self.children_box.setTitle(_("The children these choices are for"))
-        self.add_child.setText(_("Add a child"))
-        self.add_child.setAccessibleName(_("Add a child these choices are for"))
+        self.children_box.setTitle(W_("The children these choices are for"))
+        self.add_child.setText(W_("Add a child"))
+        self.add_child.setAccessibleName(W_("Add a child these choices are for"))
         self.add_child.setEnabled(len(self.child_rows) < MAX_PEOPLE)
         for i, row in enumerate(self.people_rows, 1):
             row.retranslate(i)
         for i, row in enumerate(self.child_rows, 1):
             row.retranslate(i)
-            row.name.setAccessibleName(_("Name of child {number}").format(number=i))
-            row.remove.setAccessibleName(_("Remove child {number}").format(number=i))
-        self.interpreter_box.setTitle(_("Interpreter"))
+            row.name.setAccessibleName(W_("Name of child {number}").format(number=i))
+            row.remove.setAccessibleName(W_("Remove child {number}").format(number=i))
+        self.interpreter_box.setTitle(W_("Interpreter"))
         mode = self.mode.currentIndex()
         self.mode.clear()
         for key, text in INTERPRETER_MODES:
-            self.mode.addItem(_(text), key)
+            self.mode.addItem(W_(text), key)
         self.mode.setCurrentIndex(max(mode, 0))
-        self.mode.setAccessibleName(_("Was there an interpreter?"))
-        self.interpreter_language.setAccessibleName(_("The interpreter's language"))
-        self.reference.setPlaceholderText(_("Interpreter's booking or badge reference"))
-        self.reference.setAccessibleName(_("Interpreter's booking or badge reference"))
-        for label, text in zip(self.interpreter_labels, (_("How"), _("Language"), _("Reference")),
+        self.mode.setAccessibleName(W_("Was there an interpreter?"))
+        self.interpreter_language.setAccessibleName(W_("The interpreter's language"))
+        self.reference.setPlaceholderText(W_("Interpreter's booking or badge reference"))
+        self.reference.setAccessibleName(W_("Interpreter's booking or badge reference"))
+        for label, text in zip(self.interpreter_labels, (W_("How"), W_("Language"), W_("Reference")),
                                strict=True):
             label.setText(text)
-        self.how_box.setTitle(_("How the decision was given"))
-        self.signed.setText(_("Each person signs on screen, after checking the answers"))
-        self.verbal.setText(_("Said aloud, with a witness"))
-        self.witness.setPlaceholderText(_("Name of the witness"))
-        self.witness.setAccessibleName(_("Name of the witness"))
-        self.back.setText(_("Back"))
-        self.back.setAccessibleName(_("Back to the choices"))
-        self.next.setText(_("Check everything"))
-        self.next.setAccessibleName(_("Check everything before saving"))
+        self.how_box.setTitle(W_("How the decision was given"))
+        self.signed.setText(W_("Each person signs on screen, after checking the answers"))
+        self.verbal.setText(W_("Said aloud, with a witness"))
+        self.witness.setPlaceholderText(W_("Name of the witness"))
+        self.witness.setAccessibleName(W_("Name of the witness"))
+        self.back.setText(W_("Back"))
+        self.back.setAccessibleName(W_("Back to the choices"))
+        self.next.setText(W_("Check everything"))
+        self.next.setAccessibleName(W_("Check everything before saving"))
         self._mode_changed()
         self._how_changed()
         self._tab_order()

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from familyprivacy.i18n import _, ngettext
+from familyprivacy.i18n import W_, W_ngettext
+from familyprivacy.ui.forms import worker_direction
 
 FREE_ATTEMPTS = 5
 FIRST_WAIT = 30.0  # seconds after the fifth wrong attempt
@@ -123,7 +124,7 @@ class PinWall(QWidget):
             self.unlocked.emit()
             return
         self.backoff.failed()
-        self.message.setText(_("That is not right. Try again."))
+        self.message.setText(W_("That is not right. Try again."))
         self.refresh()
 
     def refresh(self) -> None:
@@ -134,7 +135,7 @@ class PinWall(QWidget):
         self.unlock.setEnabled(not waiting)
         if waiting:
             seconds = math.ceil(left)
-            self.message.setText(ngettext("Too many wrong attempts. Wait {seconds} second.",
+            self.message.setText(W_ngettext("Too many wrong attempts. Wait {seconds} second.",
                                           "Too many wrong attempts. Wait {seconds} seconds.",
                                           seconds).format(seconds=seconds))
             if not self.timer.isActive():
@@ -146,14 +147,15 @@ class PinWall(QWidget):
             self.secret.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def retranslate(self) -> None:
-        self.heading.setText(_("Locked"))
-        self.prompt.setText(_("The records are locked. Worker: enter your passphrase.")
+        self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.heading.setText(W_("Locked"))
+        self.prompt.setText(W_("The records are locked. Worker: enter your passphrase.")
                             if self._passphrase_only
-                            else _("Please hand the laptop back to your worker.") + "\n"
-                            + _("Worker: enter your PIN or passphrase."))
-        self.secret.setAccessibleName(_("Passphrase") if self._passphrase_only else _("PIN or passphrase"))
+                            else W_("Please hand the laptop back to your worker.") + "\n"
+                            + W_("Worker: enter your PIN or passphrase."))
+        self.secret.setAccessibleName(W_("Passphrase") if self._passphrase_only else W_("PIN or passphrase"))
         self.secret.setPlaceholderText(self.secret.accessibleName())
-        self.unlock.setText(_("Unlock"))
-        self.unlock.setAccessibleName(_("Unlock"))
-        self.cancel.setText(_("Back to the family's screen"))
-        self.cancel.setAccessibleName(_("Back to the family's screen"))
+        self.unlock.setText(W_("Unlock"))
+        self.unlock.setAccessibleName(W_("Unlock"))
+        self.cancel.setText(W_("Back to the family's screen"))
+        self.cancel.setAccessibleName(W_("Back to the family's screen"))

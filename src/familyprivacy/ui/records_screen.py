@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 from familyprivacy.consent import state
 from familyprivacy.consent.errors import StoreError
 from familyprivacy.consent.model import MAX_TEXT, Capture, Decision, ModelError, Visit
-from familyprivacy.i18n import N_, _
+from familyprivacy.i18n import N_, W_
 from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.status import SyncStatus
+from familyprivacy.ui.forms import worker_direction
 from familyprivacy.ui.recording import worker_for
 from familyprivacy.ui.unlock_screen import WorkerSession
 
@@ -216,12 +217,12 @@ class RecordsScreen(QWidget):
             states = visit_sync_states(self.session)
             counts = {v.visit_id: len(store.current_decisions(v.visit_id)) for v in self.visits}
         except StoreError as exc:
-            return _("The records cannot be read: {reason}").format(reason=str(exc))
+            return W_("The records cannot be read: {reason}").format(reason=str(exc))
         self.visits.sort(key=lambda v: v.started_at, reverse=True)
         self.table.setRowCount(len(self.visits))
         for row, visit in enumerate(self.visits):
             cells = (_local(visit.started_at), visit.case_reference, visit.notice_id,
-                     str(counts[visit.visit_id]), _(VISIT_STATES[states.get(visit.visit_id, "confirmed")]))
+                     str(counts[visit.visit_id]), W_(VISIT_STATES[states.get(visit.visit_id, "confirmed")]))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         return ""
@@ -247,8 +248,8 @@ class RecordsScreen(QWidget):
         self.choice.clear()
         self.who.clear()
         if visit is None or self.session is None:
-            self.detail.setText(html.escape(_("Choose a visit to see its decisions.")) if self.visits
-                                else html.escape(_("No visits on this laptop match.")))
+            self.detail.setText(html.escape(W_("Choose a visit to see its decisions.")) if self.visits
+                                else html.escape(W_("No visits on this laptop match.")))
             self.choice.blockSignals(False)
             return
         e = html.escape
@@ -260,8 +261,8 @@ class RecordsScreen(QWidget):
                  f"<p>{e(', '.join(people.values()))}</p>",
                  f"<p>{e(', '.join(c.name for c in visit.children))}</p><ul>"]
         for d in history:
-            mark = "" if d.decision_id in current else " " + _("(replaced)")
-            word = _("Explained") if d.kind == "information-only" else _(STATUS_WORDS[d.status])
+            mark = "" if d.decision_id in current else " " + W_("(replaced)")
+            word = W_("Explained") if d.kind == "information-only" else W_(STATUS_WORDS[d.status])
             reason = f" — {e(d.reason)}" if d.reason else ""
             lines.append(f"<li>{e(_local(d.recorded_at))} {e(self.title(visit.notice_id, d.choice_id))}: "
                          f"<b>{e(word)}</b>{e(mark)}{reason}</li>")
@@ -269,7 +270,7 @@ class RecordsScreen(QWidget):
         for choice_id, decision in self.current().items():
             if decision.kind != "information-only":
                 self.choice.addItem(self.title(visit.notice_id, choice_id), choice_id)
-        self.who.addItem(_(CHOOSE), None)
+        self.who.addItem(W_(CHOOSE), None)
         for grantor in visit.grantors:
             self.who.addItem(people[grantor.id], grantor.id)
         self.choice.blockSignals(False)
@@ -281,7 +282,7 @@ class RecordsScreen(QWidget):
         if decision is None:
             self.record.setEnabled(False)
             return
-        self.new_status.addItem(_(CHOOSE), None)  # no new decision is chosen for the worker
+        self.new_status.addItem(W_(CHOOSE), None)  # no new decision is chosen for the worker
         if decision.status == "given":
             allowed = state.AFTER_GIVEN
         elif decision.status in ("withdrawn", "expired", "invalidated"):
@@ -290,7 +291,7 @@ class RecordsScreen(QWidget):
             allowed = state.AFTER_OTHER
         for status in ("withdrawn", "given", "refused", "deferred", "expired", "invalidated"):
             if status in allowed:
-                self.new_status.addItem(_(STATUS_WORDS[status]), status)
+                self.new_status.addItem(W_(STATUS_WORDS[status]), status)
         self._update_record()
 
     def _update_record(self) -> None:
@@ -299,7 +300,7 @@ class RecordsScreen(QWidget):
                                    for combo in (self.choice, self.new_status, self.who, self.how)))
 
     def _confirm_with_dialog(self, text: str) -> bool:
-        answer = QMessageBox.question(self, _("Record this change?"), text,
+        answer = QMessageBox.question(self, W_("Record this change?"), text,
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
@@ -312,11 +313,11 @@ class RecordsScreen(QWidget):
         status, who, how = self.new_status.currentData(), self.who.currentData(), self.how.currentData()
         if current is None or status is None or who is None or how is None:
             return
-        restated = _("{choice}: from “{old}” to “{new}”. Asked {how} by {who}.").format(
-            choice=self.choice.currentText(), old=_(STATUS_WORDS[current.status]),
-            new=_(STATUS_WORDS[str(status)]), how=_(str(how)), who=self.who.currentText())
+        restated = W_("{choice}: from “{old}” to “{new}”. Asked {how} by {who}.").format(
+            choice=self.choice.currentText(), old=W_(STATUS_WORDS[current.status]),
+            new=W_(STATUS_WORDS[str(status)]), how=W_(str(how)), who=self.who.currentText())
         if not self.confirm(restated):
-            self.change_message.setText(_("Not recorded."))
+            self.change_message.setText(W_("Not recorded."))
             return
         worker = worker_for(self.session.store)
         note = self.note.text().strip()
@@ -330,10 +331,10 @@ class RecordsScreen(QWidget):
         try:
             self.session.store.record_decision(change)
         except (StoreError, ModelError) as exc:
-            self.change_message.setText(_("Not recorded: {reason}").format(reason=str(exc)))
+            self.change_message.setText(W_("Not recorded: {reason}").format(reason=str(exc)))
             return
         self.note.clear()
-        self.change_message.setText(_("Recorded. It will go to the council at the next sync."))
+        self.change_message.setText(W_("Recorded. It will go to the council at the next sync."))
         self.refresh()
 
     def sync_now(self) -> None:
@@ -346,7 +347,7 @@ class RecordsScreen(QWidget):
         try:
             settings = sync_settings.load()
         except sync_settings.SettingsError as exc:
-            self.sync_state.setText(_("Sync cannot start: {reason}").format(reason=str(exc)))
+            self.sync_state.setText(W_("Sync cannot start: {reason}").format(reason=str(exc)))
             return
         from familyprivacy.sync.runner import BackgroundSync  # the HTTP client loads on first sync
 
@@ -378,34 +379,36 @@ class RecordsScreen(QWidget):
         self.refresh()
 
     def retranslate(self) -> None:
-        self.heading.setText(_("Records on this laptop"))
-        self.search.setPlaceholderText(_("Find by case reference"))
-        self.search.setAccessibleName(_("Find by case reference"))
-        self.find_button.setText(_("Find"))
-        self.find_button.setAccessibleName(_("Find visits with this case reference"))
-        self.sync.setText(_("Sync now"))
-        self.setup.setText(_("Set up sync…"))
-        self.setup.setAccessibleName(_("Set the council's inbox address and enrol these records"))
-        self.sync.setAccessibleName(_("Send the records to the council now"))
-        self.close_button.setText(_("Close records"))
-        self.close_button.setAccessibleName(_("Close the records"))
-        self.table.setHorizontalHeaderLabels([_("Date"), _("Case reference"), _("Notice"), _("Choices"),
-                                              _("Sync")])
-        self.table.setAccessibleName(_("Visits on this laptop"))
-        self.detail.setAccessibleName(_("The decisions of the chosen visit"))
-        self.change_box.setTitle(_("Record a withdrawal or change"))
-        for label, text in zip(self.change_labels, (_("Choice"), _("New decision"), _("Who asked"),
-                                                    _("How they asked"), _("Note (optional)")), strict=True):
+        self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.heading.setText(W_("Records on this laptop"))
+        self.search.setPlaceholderText(W_("Find by case reference"))
+        self.search.setAccessibleName(W_("Find by case reference"))
+        self.find_button.setText(W_("Find"))
+        self.find_button.setAccessibleName(W_("Find visits with this case reference"))
+        self.sync.setText(W_("Sync now"))
+        self.setup.setText(W_("Set up sync…"))
+        self.setup.setAccessibleName(W_("Set the council's inbox address and enrol these records"))
+        self.sync.setAccessibleName(W_("Send the records to the council now"))
+        self.close_button.setText(W_("Close records"))
+        self.close_button.setAccessibleName(W_("Close the records"))
+        self.table.setHorizontalHeaderLabels([W_("Date"), W_("Case reference"), W_("Notice"), W_("Choices"),
+                                              W_("Sync")])
+        self.table.setAccessibleName(W_("Visits on this laptop"))
+        self.detail.setAccessibleName(W_("The decisions of the chosen visit"))
+        self.change_box.setTitle(W_("Record a withdrawal or change"))
+        texts = (W_("Choice"), W_("New decision"), W_("Who asked"), W_("How they asked"),
+                 W_("Note (optional)"))
+        for label, text in zip(self.change_labels, texts, strict=True):
             label.setText(text)
             buddy = label.buddy()
             if buddy is not None:
                 buddy.setAccessibleName(text)
         index = self.how.currentIndex()
         self.how.clear()
-        self.how.addItem(_(CHOOSE), None)
+        self.how.addItem(W_(CHOOSE), None)
         for how in HOW_ASKED:
-            self.how.addItem(_(how), how)
+            self.how.addItem(W_(how), how)
         self.how.setCurrentIndex(max(index, 0))
-        self.record.setText(_("Record this change"))
-        self.record.setAccessibleName(_("Record this change as a new decision"))
+        self.record.setText(W_("Record this change"))
+        self.record.setAccessibleName(W_("Record this change as a new decision"))
         self._show_detail()

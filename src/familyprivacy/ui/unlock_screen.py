@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 
 from familyprivacy.consent import cli as records
 from familyprivacy.consent.errors import StoreError, WrongPassphrase
-from familyprivacy.i18n import N_, _, ngettext
+from familyprivacy.i18n import N_, W_, W_ngettext
+from familyprivacy.ui.forms import worker_direction
 from familyprivacy.ui.pin_wall import Backoff
 
 if TYPE_CHECKING:  # the store and its cryptography load when a worker unlocks, not at start
@@ -229,7 +230,7 @@ class UnlockScreen(QWidget):
     # -- actions -------------------------------------------------------------------------------------
     def _pin_problem(self, pin: str) -> bool:
         if pin and not _PIN.fullmatch(pin):
-            self.message.setText(_("A PIN is 4 to 12 digits, or leave it empty."))
+            self.message.setText(W_("A PIN is 4 to 12 digits, or leave it empty."))
             return True
         return False
 
@@ -238,7 +239,7 @@ class UnlockScreen(QWidget):
             return
         if self.backoff.wait_left() > 0:
             seconds = math.ceil(self.backoff.wait_left())
-            self.message.setText(ngettext("Too many wrong attempts. Wait {seconds} second.",
+            self.message.setText(W_ngettext("Too many wrong attempts. Wait {seconds} second.",
                                           "Too many wrong attempts. Wait {seconds} seconds.",
                                           seconds).format(seconds=seconds))
             return
@@ -260,10 +261,10 @@ class UnlockScreen(QWidget):
                 raise
         except WrongPassphrase:
             self.backoff.failed()
-            self.message.setText(_("That passphrase is not right. Try again."))
+            self.message.setText(W_("That passphrase is not right. Try again."))
             return
         except StoreError as exc:
-            self.message.setText(_("These records cannot be opened: {reason}").format(reason=str(exc)))
+            self.message.setText(W_("These records cannot be opened: {reason}").format(reason=str(exc)))
             return
         finally:
             QApplication.restoreOverrideCursor()
@@ -275,13 +276,13 @@ class UnlockScreen(QWidget):
         passphrase, pin = self.new_passphrase.text(), self.new_pin.text()
         problem = ""
         if not name:
-            problem = _("Enter your name.")
+            problem = W_("Enter your name.")
         elif strength(passphrase)[0] < MIN_SCORE:
-            problem = _("Choose a stronger passphrase.") + " " + _(strength(passphrase)[1])
+            problem = W_("Choose a stronger passphrase.") + " " + W_(strength(passphrase)[1])
         elif passphrase != self.confirm.text():
-            problem = _("The two passphrases differ.")
+            problem = W_("The two passphrases differ.")
         elif records.store_path(name).exists():
-            problem = _("Records for this name already exist on this laptop. Unlock them instead.")
+            problem = W_("Records for this name already exist on this laptop. Unlock them instead.")
         if problem or self._pin_problem(pin):
             if problem:
                 self.message.setText(problem)
@@ -292,7 +293,7 @@ class UnlockScreen(QWidget):
             store = Store.create(records.store_path(name), passphrase, name,
                                  self._kdf() if self._kdf else None)
         except (StoreError, OSError) as exc:
-            self.message.setText(_("The records could not be created: {reason}").format(
+            self.message.setText(W_("The records could not be created: {reason}").format(
                 reason=str(exc) if isinstance(exc, StoreError) else type(exc).__name__))
             return
         finally:
@@ -311,32 +312,33 @@ class UnlockScreen(QWidget):
     def _strength_changed(self, text: str) -> None:
         score, advice = strength(text)
         self.meter.setValue(score)
-        self.meter.setAccessibleName(_("Passphrase strength: {word}").format(word=_(STRENGTH_WORDS[score])))
-        self.advice.setText(_(STRENGTH_WORDS[score]) + ". " + _(advice) if text else
-                            _("Three or four unrelated words make a passphrase that is strong and easy "
+        self.meter.setAccessibleName(W_("Passphrase strength: {word}").format(word=W_(STRENGTH_WORDS[score])))
+        self.advice.setText(W_(STRENGTH_WORDS[score]) + ". " + W_(advice) if text else
+                            W_("Three or four unrelated words make a passphrase that is strong and easy "
                               "to remember."))
 
     def retranslate(self) -> None:
+        self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
         creating = self.pages.currentWidget() is self.create_page
-        self.heading.setText(_("Set up your records on this laptop") if creating
-                             else _("Unlock your records"))
-        pairs = ((self.worker_label, self.worker, _("Whose records")),
-                 (self.passphrase_label, self.passphrase, _("Passphrase")),
-                 (self.pin_label, self.pin, _("PIN to leave presentation (optional)")),
-                 (self.name_label, self.name, _("Your name")),
-                 (self.new_label, self.new_passphrase, _("New passphrase")),
-                 (self.confirm_label, self.confirm, _("The passphrase again")),
-                 (self.new_pin_label, self.new_pin, _("PIN to leave presentation (optional)")))
+        self.heading.setText(W_("Set up your records on this laptop") if creating
+                             else W_("Unlock your records"))
+        pairs = ((self.worker_label, self.worker, W_("Whose records")),
+                 (self.passphrase_label, self.passphrase, W_("Passphrase")),
+                 (self.pin_label, self.pin, W_("PIN to leave presentation (optional)")),
+                 (self.name_label, self.name, W_("Your name")),
+                 (self.new_label, self.new_passphrase, W_("New passphrase")),
+                 (self.confirm_label, self.confirm, W_("The passphrase again")),
+                 (self.new_pin_label, self.new_pin, W_("PIN to leave presentation (optional)")))
         for label, widget, text in pairs:
             label.setText(text)
             label.setBuddy(widget)
             widget.setAccessibleName(text)
-        self.unlock.setText(_("Unlock"))
-        self.unlock.setAccessibleName(_("Unlock"))
-        self.new_worker.setText(_("Another worker on this laptop"))
-        self.new_worker.setAccessibleName(_("Set up records for another worker on this laptop"))
-        self.create_button.setText(_("Create my records"))
-        self.create_button.setAccessibleName(_("Create my encrypted records"))
-        self.cancel_create.setText(_("Back"))
-        self.cancel_create.setAccessibleName(_("Back to unlocking"))
+        self.unlock.setText(W_("Unlock"))
+        self.unlock.setAccessibleName(W_("Unlock"))
+        self.new_worker.setText(W_("Another worker on this laptop"))
+        self.new_worker.setAccessibleName(W_("Set up records for another worker on this laptop"))
+        self.create_button.setText(W_("Create my records"))
+        self.create_button.setAccessibleName(W_("Create my encrypted records"))
+        self.cancel_create.setText(W_("Back"))
+        self.cancel_create.setAccessibleName(W_("Back to unlocking"))
         self._strength_changed(self.new_passphrase.text())
