@@ -24,6 +24,7 @@ from tests.waiting import HANG_GUARD_MS
 __all__ = ["no_translations"]
 LEFT = Qt.MouseButton.LeftButton
 PASSPHRASE = "kettle orbit mango quietly"
+SKIPPED = "The family has read this notice before"
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
     notice = load_all().by_id(NOTICE)
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))
     window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
+    window.recorder.ask_skip = lambda seen, total: SKIPPED  # most tests read a topic or two only
     qtbot.addWidget(window)
     window.resize(1100, 760)
     window.show()
@@ -337,6 +339,7 @@ def translated_window(qtbot: QtBot) -> Iterator[MainWindow]:
     notice = load_all().by_id(NOTICE)
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))
     window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
+    window.recorder.ask_skip = lambda seen, total: SKIPPED  # most tests read a topic or two only
     qtbot.addWidget(window)
     window.resize(1100, 760)
     window.show()
@@ -385,3 +388,40 @@ def test_worker_screens_speak_the_workers_language_while_the_family_reads_urdu(
     assert recorder.wall.layoutDirection() == QtNs.LayoutDirection.LeftToRight
     assert recorder.wall.secret.accessibleName() and all(
         "\u0600" > ch or ch > "\u06ff" for ch in recorder.wall.heading.text()), "the wall is in English"
+
+
+def test_choices_come_after_reading_or_with_the_workers_reason(qtbot: QtBot,
+                                                               locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    _unlock_and_open(qtbot, window)
+    topics = window.topic_view
+    asked: list[tuple[int, int]] = []
+    recorder.ask_skip = lambda seen, total: asked.append((seen, total)) and None  # the worker cancels
+    recorder.start_choices()
+    assert asked == [(1, len(topics.pages))] and window.stack.currentWidget() is topics
+    assert window.visit is not None and window.visit.reading_skipped is None
+    # Every topic shown: the choices come without a question.
+    for _ in range(len(topics.pages)):
+        qtbot.mouseClick(topics.next, LEFT)
+    assert len(topics.visited) == len(topics.pages)
+    recorder.start_choices()
+    assert window.stack.currentWidget() is recorder.flow and len(asked) == 1
+
+
+def test_a_skipped_reading_is_recorded_with_its_reason(qtbot: QtBot, locked_window: MainWindow) -> None:
+    window, recorder = locked_window, locked_window.recorder
+    _unlock_and_open(qtbot, window)
+    recorder.start_choices()  # one topic of ten seen: the fixture's worker gives a reason
+    flow = recorder.flow
+    while window.stack.currentWidget() is flow:
+        qtbot.mouseClick(flow.explained if flow.explained.isVisible() else flow.buttons["deferred"], LEFT)
+    people = recorder.people
+    qtbot.keyClicks(people.case_reference, "CH-555")
+    qtbot.keyClicks(people.people_rows[0].name, "Amelia Nowak")
+    people.verbal.setChecked(True)
+    qtbot.keyClicks(people.witness, "Dana Witness")
+    qtbot.mouseClick(people.next, LEFT)
+    qtbot.mouseClick(recorder.review.save, LEFT)
+    assert recorder.review.saved and recorder.session is not None
+    (visit,) = recorder.session.store.visits()
+    assert visit.reading_skipped == SKIPPED and len(visit.sections_shown) < len(window.topic_view.pages)

@@ -29,6 +29,8 @@ class Visit:
     shown: list[Shown] = field(default_factory=list)
     languages_used: list[str] = field(default_factory=list)
     views: dict[str, NoticeView] = field(default_factory=dict, repr=False)  # language -> what was shown
+    # Why the choices were reached before every topic was shown (the worker's recorded reason), or None.
+    reading_skipped: str | None = None
 
     def __post_init__(self) -> None:
         if self.language not in self.languages_used:

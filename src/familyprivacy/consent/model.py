@@ -14,6 +14,7 @@ Visit body::
      "language", "content_fingerprint",
      "sections_shown": [{"section_id", "language"}],
      "interpreter": {"mode": "none|in-person|phone|video", "language", "reference"},
+     "reading_skipped"?: text,    # why the choices came before every topic was shown (absent: all were)
      "content_signoff"?: {"english": SIGNED or null,          # the sign-off of what was shown:
                           "translation": SIGNED or null}}     # null when not signed off
     SIGNED = {"by", "role", "at", "fingerprint"}              # (absent from records made before it)
@@ -204,6 +205,8 @@ class Visit:
     visit_id: str = field(default_factory=new_id)
     # None only on records made before sign-off was recorded (their bodies lack the key).
     content_signoff: ContentSignoff | None = None
+    # The worker's reason for going on to the choices before every topic was shown; None: all were.
+    reading_skipped: str | None = None
 
     def validate(self) -> None:
         checks.ident(self.visit_id, "visit.visit_id")
@@ -231,10 +234,15 @@ class Visit:
         self.interpreter.validate("visit.interpreter")
         if self.content_signoff is not None:
             self.content_signoff.validate("visit.content_signoff")
+        checks.opt_text(self.reading_skipped, "visit.reading_skipped", MAX_REASON)
 
     def to_body(self) -> dict[str, Any]:
         self.validate()
-        signed = {} if self.content_signoff is None else {"content_signoff": self.content_signoff.to_body()}
+        signed: dict[str, Any] = {}
+        if self.content_signoff is not None:
+            signed["content_signoff"] = self.content_signoff.to_body()
+        if self.reading_skipped is not None:
+            signed["reading_skipped"] = self.reading_skipped
         return signed | {
             "visit_id": self.visit_id, "council_id": self.council_id, "notice_id": self.notice_id,
             "case_reference": self.case_reference,
@@ -257,7 +265,7 @@ class Visit:
         b = checks.fields(body, "visit", {"visit_id", "council_id", "notice_id", "case_reference", "grantors",
                                     "children", "worker", "started_at", "ended_at", "language",
                                     "content_fingerprint", "sections_shown", "interpreter"},
-                         frozenset({"content_signoff"}))
+                         frozenset({"content_signoff", "reading_skipped"}))
         grantors = tuple(
             Grantor(**checks.fields(g, f"visit.grantors[{i}]", {"id", "name", "relationship"}))
             for i, g in enumerate(checks.items(b["grantors"], "visit.grantors")))
@@ -277,6 +285,7 @@ class Visit:
                                                     {"mode", "language", "reference"})),
             content_signoff=(ContentSignoff.from_body(b["content_signoff"], "visit.content_signoff")
                              if "content_signoff" in b else None),
+            reading_skipped=b.get("reading_skipped"),
         )
         visit.validate()
         return visit

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 
 from familyprivacy import i18n
-from familyprivacy.i18n import _, languages
+from familyprivacy.i18n import N_, _, languages
 from familyprivacy.ui.idle_lock import IdleLock
 
 if TYPE_CHECKING:
@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from familyprivacy.ui.unlock_screen import UnlockScreen, WorkerSession
 
 Screen = TypeVar("Screen", bound=QWidget)
+# Why a worker may go on to the choices before the family has seen every topic (recorded as given).
+SKIP_REASONS = (N_("We read the notice together on paper, with an interpreter"),
+                N_("The family has read this notice before"),
+                N_("The family chose not to read every topic"))
 
 
 class Recorder(QObject):
@@ -52,6 +56,8 @@ class Recorder(QObject):
         self.choices_button = QPushButton()
         self.choices_button.setMinimumHeight(48)
         self.choices_button.clicked.connect(self.start_choices)
+        # Asked when the choices are wanted before every topic was shown; tests put their own.
+        self.ask_skip: Callable[[int, int], str | None] = self._ask_skip_with_dialog
         self.choices_bar = QWidget()  # placed by the window under the topic view
         row = QHBoxLayout(self.choices_bar)
         row.setContentsMargins(16, 0, 16, 12)
@@ -278,14 +284,39 @@ class Recorder(QObject):
             self.choices_bar.setVisible(self._choices_available())
 
     def start_choices(self) -> None:
+        """The choices come after reading: once every topic has been shown, or, before that, only
+        with the worker's reason for going on, which the saved visit records."""
         views = self._views()
-        if views is None:
+        visit = self.window.visit
+        if views is None or visit is None:
             return
+        topics = self.window.topic_view
+        seen, total = len(topics.visited), len(topics.pages)
+        if seen < total and visit.reading_skipped is None:
+            reason = self.ask_skip(seen, total)
+            if reason is None:
+                return  # back to the topics
+            visit.reading_skipped = reason
         if self.flow.family is None or self.flow.family.notice_id != views[0].notice_id:
             self.flow.start(*views)
         else:
             self.flow.start(*views, answers=self.flow.answers)
         self._show(self.flow)
+
+    def _ask_skip_with_dialog(self, seen: int, total: int) -> str | None:
+        """The worker's choice, in the worker's language: back to the topics, or a reason to go on."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from familyprivacy.i18n import W_
+
+        items = [W_(reason) for reason in SKIP_REASONS]
+        chosen, ok = QInputDialog.getItem(
+            self.window, W_("Not every topic has been shown"),
+            W_("The family has seen {seen} of {total} topics. Cancel to go back to them, or choose why "
+               "you are going on to the choices:").format(seen=seen, total=total), items, 0, False)
+        if not ok or chosen not in items:
+            return None
+        return SKIP_REASONS[items.index(chosen)]  # the council's record, in English
 
     def _signed(self) -> tuple[ContentSignoff, str] | None:
         """The sign-off state of the content this visit showed, and the language it was shown in."""

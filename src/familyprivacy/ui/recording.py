@@ -80,7 +80,8 @@ def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], peo
         started_at=_utc(shown.started), ended_at=_utc(datetime.now(UTC).isoformat()),
         language=family.language, content_fingerprint=family.fingerprint,
         sections_shown=sections, interpreter=people.interpreter,
-        content_signoff=signed if signed is not None else ContentSignoff())
+        content_signoff=signed if signed is not None else ContentSignoff(),
+        reading_skipped=shown.reading_skipped)
     grantor_ids = tuple(g.id for g in people.grantors)
     child_ids = tuple(c.id for c in people.children)
     decisions = [
