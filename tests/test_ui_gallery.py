@@ -51,3 +51,17 @@ def test_gallery_has_every_language_at_a_laptop_size(qtbot: QtBot, tmp_path: Pat
 def test_gallery_refuses_a_topic_the_notice_lacks(tmp_path: Path) -> None:
     assert main(["screenshot", "--gallery", "--out", str(tmp_path), "--topic", "lunch-menu"]) == 2
     assert not (tmp_path / "gallery").exists()
+
+
+def test_recording_screens_in_english_urdu_and_bengali(qtbot: QtBot, tmp_path: Path) -> None:
+    """``familyprivacy screenshot --recording``: the decision, the worker's form and the review with a
+    signature pad per person, in a left-to-right, a Nastaliq and a Bengali visit."""
+    assert main(["screenshot", "--recording", "--notice", "stockton-on-tees/childrens-social-care",
+                 "--out", str(tmp_path)]) == 0
+    files = sorted((tmp_path / "recording").glob("*.png"))
+    assert [p.stem for p in files] == [f"{lang}-{screen}" for lang in ("bn", "en", "ur")
+                                       for screen in ("decision", "people-form", "review")]
+    assert len({p.read_bytes() for p in files}) == len(files)
+    for p in files:
+        image = QImage(str(p))
+        assert (image.width(), image.height()) == (1280, 800), p.name

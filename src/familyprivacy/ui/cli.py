@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("docs") / "screenshots"
 LANGUAGES = ("en", "ur", "en-XA", "ar-XB")
 GALLERY = "gallery"
+RECORDING = "recording"
+RECORDING_LANGUAGES = ("en", "ur", "bn")  # left to right, right to left in Nastaliq, vowel signs
 GALLERY_TOPIC = "your-rights"
 ALONGSIDE = ("ur", "pl")  # one right-to-left, one left-to-right
 PRESENTED = "ar"  # presentation mode, high contrast
@@ -34,6 +36,9 @@ def register(subparsers: Any) -> None:
     shot.add_argument("--size", default="1280x800", help="window size, WIDTHxHEIGHT")
     shot.add_argument("--gallery", action="store_true",
                       help=f"instead, one topic page per translated language, into OUT/{GALLERY}")
+    shot.add_argument("--recording", action="store_true",
+                      help="instead, the recording screens (a decision, who decided, the review with its "
+                      "signature pads) in English, Urdu and Bengali, into OUT/recording")
     shot.add_argument("--topic", default=GALLERY_TOPIC,
                       help=f"the gallery's topic (default: {GALLERY_TOPIC})")
     shot.set_defaults(func=_cmd_screenshot)
@@ -79,7 +84,7 @@ def _shoot(args: argparse.Namespace) -> int:
     if args.gallery and args.topic not in topics:
         print(f"familyprivacy screenshot: the notice has no topic {args.topic!r}", file=sys.stderr)
         return 2
-    out = Path(args.out) / GALLERY if args.gallery else Path(args.out)
+    out = Path(args.out) / (GALLERY if args.gallery else RECORDING if args.recording else "")
     out.mkdir(parents=True, exist_ok=True)
     app = application()
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))
@@ -101,6 +106,8 @@ def _shoot(args: argparse.Namespace) -> int:
     try:
         if args.gallery:
             _gallery(window, notice.id, args.topic, grab)
+        elif args.recording:
+            _recording(window, notice.id, grab)
         else:
             _screens(window, notice.id, grab, width, height)
     finally:
@@ -144,6 +151,33 @@ def _screens(window: MainWindow, notice_id: str, grab: Callable[[str], None], wi
     window.resize(width, height)
     view.go(7)
     grab("07-presentation-high-contrast-ar-XB")
+
+
+def _recording(window: MainWindow, notice_id: str, grab: Callable[[str], None]) -> None:
+    """The family's decision screen, the worker's form and the review with a pad per person, in each
+    of RECORDING_LANGUAGES: what a family and a worker see while a decision is recorded."""
+    from familyprivacy.consent.model import Capture, Child, Grantor, Interpreter
+    from familyprivacy.ui.people_form import People
+
+    recorder = window.recorder
+    recorder.ask_skip = lambda seen, total: "The family has read this notice before"
+    for lang in RECORDING_LANGUAGES:
+        window.start_visit(notice_id)
+        window.choose_language(lang)
+        recorder.start_choices()
+        flow = recorder.flow
+        grab(f"{lang}-decision")
+        while window.stack.currentWidget() is flow:
+            (flow.explained if flow.explained.isVisible() else flow.buttons["refused"]).click()
+        grab(f"{lang}-people-form")
+        views = recorder._views()
+        assert views is not None
+        people = People((Grantor("g1", "Amelia Nowak", "mother"), Grantor("g2", "Piotr Nowak", "father")),
+                        (Child("c1", "Zofia"),), Interpreter(), "CH-12345", Capture("signature"))
+        recorder.review.show_review(views[0], flow.answers, people)
+        recorder._show(recorder.review)
+        grab(f"{lang}-review")
+        window.new_visit()
 
 
 def _gallery(window: MainWindow, notice_id: str, topic: str, grab: Callable[[str], None]) -> None:

@@ -210,6 +210,8 @@ class PeopleForm(QWidget):
             return
         rows.remove(row)
         layout.removeWidget(row)
+        row.hide()
+        row.setParent(None)
         row.deleteLater()
         self.retranslate()
 
@@ -224,6 +226,8 @@ class PeopleForm(QWidget):
         for rows, layout in ((self.people_rows, self.people_list), (self.child_rows, self.children_list)):
             for row in rows:
                 layout.removeWidget(row)
+                row.hide()  # off the screen at once: a deleted row must not overlap the new one
+                row.setParent(None)
                 row.deleteLater()
             rows.clear()
         self.case_reference.clear()

@@ -328,26 +328,28 @@ class Recorder(QObject):
         return recording.content_signoff(notice, visit.language), visit.language
 
     def _show_people(self) -> None:
+        from familyprivacy.i18n import W_  # the people form is the worker's: the worker's language
+
         signed = self._signed()
         if signed is not None:
             state, lang = signed
             lines = []
             if state.english is not None:
-                lines.append(_("The council signed off this notice's English content: {name} ({role}), "
+                lines.append(W_("The council signed off this notice's English content: {name} ({role}), "
                                "{date}.").format(name=state.english.by, role=state.english.role,
                                                  date=state.english.at[:10]))
             else:
-                lines.append(_("The council has not signed off this notice's English content yet."))
+                lines.append(W_("The council has not signed off this notice's English content yet."))
             if lang != "en":
                 try:
                     name = languages.get(lang).native_name
                 except KeyError:
                     name = lang
                 if state.translation is not None:
-                    lines.append(_("The translation into {language} is signed off: {name}, {date}.").format(
+                    lines.append(W_("The translation into {language} is signed off: {name}, {date}.").format(
                         language=name, name=state.translation.by, date=state.translation.at[:10]))
                 else:
-                    lines.append(_("The translation into {language} is not signed off yet: the family sees "
+                    lines.append(W_("The translation into {language} is not signed off yet: the family sees "
                                    "it marked as a draft.").format(language=name))
             unsigned = state.english is None or (lang != "en" and state.translation is None)
             self.people.set_signoff_note("\n".join(lines), unsigned)

@@ -143,6 +143,8 @@ class ReviewScreen(QWidget):
     def _build_pads(self, people: People | None) -> None:
         while (item := self.sign_layout.takeAt(0)) is not None:
             if (widget := item.widget()) is not None:
+                widget.hide()  # gone from the screen now, not when Qt gets round to deleting it
+                widget.setParent(None)
                 widget.deleteLater()
         self.pads, self._sign_rows = {}, []
         for grantor in people.grantors if people is not None else ():
