@@ -98,6 +98,11 @@ def test_find_open_and_withdraw(qtbot: QtBot, worker: WorkerSession, no_translat
     assert change.capture.method == "verbal" and change.capture.witness == "Sam Carter"
     assert store.current_decisions(first)[referral].status == "withdrawn"
     assert "Withdrawn" in screen.detail.text() and "(replaced)" in screen.detail.text()
+    # The family gets their record as it stands now: an updated summary, offered right here.
+    assert screen.summary_button.isEnabled()
+    with qtbot.waitSignal(screen.summary_requested, timeout=HANG_GUARD_MS) as asked_for:
+        qtbot.mouseClick(screen.summary_button, LEFT)
+    assert asked_for.args == [first]
     # After a withdrawal the family can decide afresh.
     assert "given" in [screen.new_status.itemData(i) for i in range(screen.new_status.count())]
 

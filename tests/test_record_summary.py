@@ -182,3 +182,55 @@ def test_printing_goes_through_the_print_dialog(qtbot: QtBot, tmp_path: Path,
     target["file"] = str(paths.data_dir() / "printed.pdf")
     assert not summary_pdf.print_with_dialog(result, "en", None)
     assert warnings and not (paths.data_dir() / "printed.pdf").exists()
+
+
+def test_summary_after_a_withdrawal_shows_it_its_date_the_history_and_each_signature(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """The family's record, read later from Records: in Polish, each person's signature as drawn,
+    the withdrawal with its date, what was decided before, and no 'you can take it back' for what
+    was already taken back."""
+    from familyprivacy.consent.model import Signer, answers_digest
+
+    application()
+    notice = load_all().by_id(NOTICE)
+    view = localize(notice, "pl")
+    i18n.set_language("en")  # the interface is the worker's now; the summary stays the family's
+    visit = Visit(council_id="stockton-on-tees", notice_id=NOTICE, case_reference="CH-1",
+                  grantors=(Grantor("g1", "Amelia Nowak", "mother"), Grantor("g2", "Piotr Nowak", "father")),
+                  children=(Child("c1", "Zofia"),), worker=Worker("Sam Carter", "sam-carter"),
+                  started_at="2026-05-03T10:00:00Z", ended_at=None, language="pl",
+                  content_fingerprint=view.fingerprint, interpreter=Interpreter())
+    referral = next(c for c in notice.choices if c.kind != "information-only")
+    answers = {c.id: "given" for c in notice.choices}
+    digest = answers_digest(view.fingerprint, answers, ("g1", "g2"))
+    signed = Capture("signature", signers=(
+        Signer("g1", (((10.0, 10.0, 0.0), (60.0, 40.0, 20.0)),), digest),
+        Signer("g2", (((15.0, 30.0, 0.0), (80.0, 20.0, 30.0)),), digest)))
+    given = Decision(visit_id=visit.visit_id, choice_id=referral.id, kind=referral.kind, status="given",
+                     grantor_ids=("g1", "g2"), child_ids=("c1",), capture=signed, recorded_by="sam-carter",
+                     language="pl", content_fingerprint=view.fingerprint, recorded_at="2026-05-03T10:30:00Z")
+    withdrawn = Decision(visit_id=visit.visit_id, choice_id=referral.id, kind=referral.kind,
+                         status="withdrawn", grantor_ids=("g2",), child_ids=("c1",),
+                         capture=Capture("verbal", None, "Sam Carter"), recorded_by="sam-carter",
+                         language="pl", content_fingerprint=view.fingerprint, replaces=given.decision_id,
+                         reason="Asked by phone", recorded_at="2026-06-12T09:00:00Z")
+    first = summary.build(view, visit, {referral.id: given}, [given])
+    assert set(first.signatures) == {"signature-g1.png", "signature-g2.png"}
+    assert 'src="signature-g1.png"' in first.html and 'src="signature-g2.png"' in first.html
+    later = summary.build(view, visit, {referral.id: withdrawn}, [given, withdrawn])
+    catalog = i18n.catalogs()
+
+    def pl(message: str) -> str:
+        return catalog.lookup("familyprivacy", message, None, "pl").text
+
+    text = " ".join(pdf_text(write_pdf(later, "pl", tmp_path / "later.pdf")).split())
+    assert pl("Withdrawn") in text and pl("Withdrawn") != "Withdrawn"
+    assert "12 czerwca 2026" in text, "the withdrawal's date, in Polish"
+    assert "3 maja 2026" in text, "what was decided before, with its date"
+    assert pl("You took this back. You can decide again at any time: tell your worker.") in text
+    assert pl("Changing your mind") not in text, "nothing left to take back: no 'how to take it back'"
+    first_pdf = PdfReader(write_pdf(first, "pl", tmp_path / "first.pdf"))
+    assert sum(len(page.images) for page in first_pdf.pages) == 2, "each person's signature, drawn"
+    signed_text = " ".join(pdf_text(tmp_path / "first.pdf").split())
+    assert "Amelia Nowak" in signed_text and "Piotr Nowak" in signed_text
+    assert "Your choices" not in text and pl("Your choices") in text, "the family's language"

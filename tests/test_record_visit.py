@@ -425,3 +425,6 @@ def test_a_skipped_reading_is_recorded_with_its_reason(qtbot: QtBot, locked_wind
     assert recorder.review.saved and recorder.session is not None
     (visit,) = recorder.session.store.visits()
     assert visit.reading_skipped == SKIPPED and len(visit.sections_shown) < len(window.topic_view.pages)
+    # Later, from Records: the family's summary as it stands, built from the saved record.
+    later = recorder.records_summary(visit.visit_id)
+    assert later is not None and "We want time to think" in later.html and "Sam Carter" in later.html

@@ -158,6 +158,7 @@ class Recorder(QObject):
             from familyprivacy.ui.records_screen import RecordsScreen
             records = RecordsScreen(self._choice_title, self.window.stack)
             records.close_requested.connect(self.window.show_notice_picker)
+            records.summary_requested.connect(self.save_records_summary)
             records.attach(None if self.locked else self.session)
             return records
         return self._screen("records", make)
@@ -412,7 +413,31 @@ class Recorder(QObject):
         views = self._views()
         if self.session is None or self.saved is None or views is None:
             return None
-        return summary.build(views[0], self.saved, self.session.store.current_decisions(self.saved.visit_id))
+        store = self.session.store
+        return summary.build(views[0], self.saved, store.current_decisions(self.saved.visit_id),
+                             store.decisions(self.saved.visit_id))
+
+    def records_summary(self, visit_id: str) -> summary.Summary | None:
+        """The family's summary of a visit in Records, as it stands now (after any change), in the
+        language the family was shown."""
+        from familyprivacy import summary
+        from familyprivacy.content.localize import localize
+        if self.session is None:
+            return None
+        store = self.session.store
+        visit = store.visit(visit_id)
+        try:
+            notice = self.window.loaded.by_id(visit.notice_id)
+        except KeyError:
+            return None
+        return summary.build(localize(notice, visit.language), visit, store.current_decisions(visit_id),
+                             store.decisions(visit_id))
+
+    def save_records_summary(self, visit_id: str) -> None:
+        result = self.records_summary(visit_id)
+        if result is not None and self.session is not None:
+            from familyprivacy.ui import summary_pdf
+            summary_pdf.save_with_dialog(result, self.session.store.visit(visit_id).language, self.window)
 
     def save_pdf(self) -> None:
         result = self.family_summary()

@@ -85,6 +85,7 @@ def _local(stamp: str) -> str:
 
 class RecordsScreen(QWidget):
     close_requested = Signal()
+    summary_requested = Signal(str)  # a visit id: the family's summary as it stands now
     status_arrived = Signal(object)  # a SyncStatus, from the sync thread: queued to this one
 
     def __init__(self, title: ChoiceTitle | None = None, parent: QWidget | None = None) -> None:
@@ -162,6 +163,13 @@ class RecordsScreen(QWidget):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail, 1)
+        # After a change, the family gets their record as it stands now (in their language).
+        self.summary_button = QPushButton()
+        self.summary_button.setAutoDefault(False)
+        self.summary_button.setEnabled(False)
+        self.summary_button.clicked.connect(
+            lambda: self.summary_requested.emit(self.opened.visit_id) if self.opened else None)
+        right_layout.addWidget(self.summary_button, 0, Qt.AlignmentFlag.AlignLeading)
         right_layout.addWidget(self.change_box)
         split = QSplitter()
         split.addWidget(self.table)
@@ -244,6 +252,7 @@ class RecordsScreen(QWidget):
     def _show_detail(self) -> None:
         visit = self.opened
         self.change_box.setEnabled(visit is not None)
+        self.summary_button.setEnabled(visit is not None)
         self.choice.blockSignals(True)
         self.choice.clear()
         self.who.clear()
@@ -409,6 +418,8 @@ class RecordsScreen(QWidget):
         for how in HOW_ASKED:
             self.how.addItem(W_(how), how)
         self.how.setCurrentIndex(max(index, 0))
+        self.summary_button.setText(W_("Save an updated summary for the family"))
+        self.summary_button.setAccessibleName(W_("Save an updated summary for the family"))
         self.record.setText(W_("Record this change"))
         self.record.setAccessibleName(W_("Record this change as a new decision"))
         self._show_detail()

@@ -42,6 +42,11 @@ def document(summary: Summary, lang: str) -> QTextDocument:
         image = QImage.fromData(summary.qr_png)
         if not image.isNull():
             doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(QR_IMAGE_NAME), image)
+    for name, strokes in summary.signatures.items():  # each person's signature, as they drew it
+        from familyprivacy.ui.review_screen import signature_picture
+
+        doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(name),
+                        signature_picture(strokes, 480, 164).toImage())
     doc.setHtml(summary.html)
     return doc
 
