@@ -120,7 +120,7 @@ def test_choices_in_order_information_only_is_explained_not_yes(
     assert flow.title.text() == first.title.text
     assert first.if_yes.text.strip() in flow.yes_text.text()
     assert flow.buttons["given"].isVisible() and not flow.explained.isVisible()
-    assert not flow.english_box.isVisible()  # English only alongside another language
+    assert not flow.english_box.isVisible() and not flow.english_toggle.isVisible()  # English visit
     qtbot.mouseClick(flow.buttons["refused"], LEFT)
     assert flow.current() is family.choices[1]
     assert family.choices[1].kind == "information-only"
@@ -151,6 +151,9 @@ def test_english_alongside_for_the_worker(qtbot: QtBot, no_translations: None) -
     flow = DecisionFlow()
     _win = host(qtbot, flow)
     flow.start(localize(notice, "ar-XB"), localize(notice, "en"))
+    assert flow.english_toggle.isVisible() and not flow.english_box.isVisible(), \
+        "the worker's English is folded away: the family's screen is theirs"
+    qtbot.mouseClick(flow.english_toggle, LEFT)
     assert flow.english_box.isVisible()
     assert notice.choices[0].title in flow.english_text.text()
 

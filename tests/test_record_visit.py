@@ -263,6 +263,8 @@ def test_language_switch_during_the_choices_redraws_them(qtbot: QtBot, locked_wi
     assert recorder.flow.title.text() != english_title and english_title.split()[0] in (
         recorder.flow.english_text.text())
     assert recorder.flow.buttons["given"].text() != "Yes"
+    assert recorder.flow.english_toggle.isVisible()
+    recorder.flow.english_toggle.click()
     assert recorder.flow.english_box.isVisible()
 
 

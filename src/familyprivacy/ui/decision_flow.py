@@ -89,6 +89,13 @@ class DecisionFlow(QWidget):
         english.addWidget(self.english_heading)
         english.addWidget(self.english_text)
         english.addStretch(1)
+        # The English is the worker's: folded away unless they open it, so the family's screen is
+        # the family's language at full width.
+        self.english_toggle = QPushButton("English, for the worker")  # deliberately not translated
+        self.english_toggle.setCheckable(True)
+        self.english_toggle.setAutoDefault(False)
+        self.english_toggle.setAccessibleName("English, for the worker")
+        self.english_toggle.toggled.connect(lambda _on: self.show_choice())
 
         family = QWidget()
         family_layout = self.family_layout = QVBoxLayout(family)
@@ -125,6 +132,7 @@ class DecisionFlow(QWidget):
         self.answer_row.addWidget(self.explained)
         row = self.bottom_row = QHBoxLayout()
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.english_toggle, 0, Qt.AlignmentFlag.AlignBottom)
         row.addStretch(1)
         row.addWidget(self.answers_box)
 
@@ -250,7 +258,8 @@ class DecisionFlow(QWidget):
         english = None
         if self.english is not None and self.family is not None and self.family.language != "en":
             english = next((c for c in self.english.choices if c.id == choice.id), None)
-        self.english_box.setVisible(english is not None)
+        self.english_toggle.setVisible(english is not None)
+        self.english_box.setVisible(english is not None and self.english_toggle.isChecked())
         if english is None:
             return
         parts = [english.title.text, english.explanation.text]
