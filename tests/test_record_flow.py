@@ -411,3 +411,27 @@ def test_the_review_right_to_left_is_mirrored_and_keeps_names_whole(
     assert row.index("CH-1") < row.index(i18n._("Case reference")), "the label is the last (rightmost) cell"
     review.show_review(english, {c.id: "given" for c in english.choices}, people)
     assert "\u2068" not in review.details.text() and "dir='ltr'" in review.details.text()
+
+
+def test_the_review_is_bilingual_when_the_worker_reads_another_language(
+        qtbot: QtBot, views: tuple[NoticeView, NoticeView]) -> None:
+    """The family reads the review in Urdu; beneath it, the same record in the worker's English, with
+    each choice's English title beside the Urdu one, so the worker can read what is being saved."""
+    from familyprivacy import i18n
+
+    _family, english = views
+    i18n.set_language("ur")
+    family = localize(load_all().by_id(NOTICE), "ur")
+    people = People((Grantor("g1", "Amelia Nowak", "mother"),), (), Interpreter(), "CH-1",
+                    Capture("verbal", None, "Dana"))
+    answers = {c.id: ("refused" if c.kind != "information-only" else "given") for c in family.choices}
+    review = ReviewScreen()
+    _win = host(qtbot, review)
+    review.show_review(family, answers, people, english)
+    assert review.worker_details.isVisible()
+    worker = review.worker_details.text()
+    assert "The same, for the worker" in worker and "Case reference" in worker and "<b>No</b>" in worker
+    assert english.choices[0].title.text in worker and family.choices[0].title.text in worker
+    assert "Case reference" not in review.details.text(), "the family's part is in Urdu"
+    review.show_review(english, answers, people, english)  # an English visit: one language, one copy
+    assert not review.worker_details.isVisible()

@@ -7,6 +7,8 @@ be marked as explained; they are recorded with status "given" and kind
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
@@ -34,11 +36,12 @@ WORKER_EXPLAINED = N_("Worker: I have explained this")
 CHOSEN = N_("{answer} (chosen)")
 
 
-def answer_label(kind: str, status: str) -> str:
-    """The words for a recorded answer; an information-only item is "explained", never "yes"."""
+def answer_label(kind: str, status: str, t: Callable[[str], str] = _) -> str:
+    """The words for a recorded answer (``t``: in the family's language unless told otherwise); an
+    information-only item is "explained", never "yes"."""
     if kind == INFORMATION_ONLY:
-        return _(EXPLAINED)
-    return _(dict(ANSWERS).get(status, status))
+        return t(EXPLAINED)
+    return t(dict(ANSWERS).get(status, status))
 
 
 def _label(wrap: bool = True) -> QLabel:

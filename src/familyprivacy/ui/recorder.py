@@ -364,7 +364,7 @@ class Recorder(QObject):
         except FormProblems:
             return
         if views is not None:
-            self.review.show_review(views[0], self.flow.answers, people)
+            self.review.show_review(views[0], self.flow.answers, people, views[1])
             self._show(self.review)
 
     def _change_something(self) -> None:
@@ -503,7 +503,7 @@ class Recorder(QObject):
         if views is not None:
             flow.set_views(*views)
             if review is not None and review._content is not None:
-                review.show_review(views[0], review._content[1], review._content[2])
+                review.show_review(views[0], review._content[1], review._content[2], views[1])
                 if self.saved is not None:
                     review.show_saved()
 

@@ -5,6 +5,7 @@ and the saved state is shown so nobody can miss it.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from familyprivacy.consent.model import Signer, answers_digest
 from familyprivacy.content.localize import NoticeView
-from familyprivacy.i18n import _, languages
+from familyprivacy.i18n import N_, W_, _, languages, worker_language
 from familyprivacy.ui.decision_flow import answer_label
 from familyprivacy.ui.forms import scrolling_column
 from familyprivacy.ui.people_form import INTERPRETER_MODES, People
@@ -76,6 +77,12 @@ class ReviewScreen(QWidget):
         self.details.setWordWrap(True)
         self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.worker_details = QLabel()
+        self.worker_details.setWordWrap(True)
+        self.worker_details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.worker_details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
+        self.worker_details.setVisible(False)
+        self._english: NoticeView | None = None
         # Signing comes last: each person who decided signs for themselves, under a sentence saying what
         # they sign, bound to these answers (answers_digest). Changed answers clear every signature.
         self.sign_box = QWidget()
@@ -97,6 +104,7 @@ class ReviewScreen(QWidget):
         body = QWidget()
         column = QVBoxLayout(body)
         column.addWidget(self.details)
+        column.addWidget(self.worker_details)
         column.addWidget(self.sign_note)
         column.addWidget(self.sign_box)
         column.addStretch(1)
@@ -127,8 +135,10 @@ class ReviewScreen(QWidget):
         layout.addLayout(row)
         self.show_unsaved()
 
-    def show_review(self, family: NoticeView, answers: dict[str, str], people: People) -> None:
+    def show_review(self, family: NoticeView, answers: dict[str, str], people: People,
+                    english: NoticeView | None = None) -> None:
         self._content = (family, answers, people)
+        self._english = english
         grantors = tuple(g.id for g in people.grantors)
         digest = answers_digest(family.fingerprint, answers, grantors)
         signing = people.capture.method == "signature"
@@ -239,9 +249,26 @@ class ReviewScreen(QWidget):
     def _draw(self) -> None:
         if self._content is None:
             self.details.setText("")
+            self.worker_details.setText("")
+            self.worker_details.setVisible(False)
             return
         family, answers, people = self._content
-        rtl = languages.is_rtl(family.language)
+        self.details.setText(self._render(family, answers, people, _, languages.is_rtl(family.language)))
+        # The review is bilingual: beside the family's words, the same record in the worker's language
+        # (when it is another), so the worker can read exactly what is being saved.
+        worker = worker_language()
+        bilingual = worker != family.language
+        self.worker_details.setVisible(bilingual)
+        if bilingual:
+            title = W_("The same, for the worker")  # outside the f-string, so extraction finds it
+            heading = f"<h3>{html.escape(title)}</h3>"
+            self.worker_details.setText(heading + self._render(family, answers, people, W_,
+                                                               languages.is_rtl(worker), worker=True))
+
+    def _render(self, family: NoticeView, answers: dict[str, str], people: People,
+                t: Callable[[str], str], rtl: bool, worker: bool = False) -> str:
+        """The record as a table and a list, with every label in ``t``'s language. Choice titles are
+        the family's (what they were shown); the worker's copy adds the English title where it differs."""
 
         def e(text: str) -> str:
             """Escaped, and isolated (FSI ... PDI) so a name or reference in another script keeps its
@@ -249,39 +276,43 @@ class ReviewScreen(QWidget):
             return f"\u2068{html.escape(text)}\u2069" if rtl else html.escape(text)
 
         rows = [
-            (_("Notice"), f"{family.council_name} — {family.title.text}"),
-            (_("Language"), _native(family.language)),
-            (_("Case reference"), people.case_reference),
-            (_("Who decided"), ", ".join(_("{name} ({relationship})").format(
-                name=f"\u2068{g.name}\u2069" if rtl else g.name, relationship=_(g.relationship))
+            (t(N_("Notice")), f"{family.council_name} — {family.title.text}"),
+            (t(N_("Language")), _native(family.language)),
+            (t(N_("Case reference")), people.case_reference),
+            (t(N_("Who decided")), ", ".join(t(N_("{name} ({relationship})")).format(
+                name=f"\u2068{g.name}\u2069" if rtl else g.name, relationship=t(g.relationship))
                 for g in people.grantors)),
-            (_("Children"), ", ".join(c.name for c in people.children) or _("None named")),
-            (_("Interpreter"), self._interpreter(people)),
-            (_("How"), _("Each person signs below") if people.capture.method == "signature"
-             else _("Said aloud, with a witness: {witness}").format(witness=people.capture.witness or "")),
+            (t(N_("Children")), ", ".join(c.name for c in people.children) or t(N_("None named"))),
+            (t(N_("Interpreter")), self._interpreter(people, t)),
+            (t(N_("How")), t(N_("Each person signs below")) if people.capture.method == "signature"
+             else t(N_("Said aloud, with a witness: {witness}")).format(
+                 witness=people.capture.witness or "")),
         ]
         direction = "rtl" if rtl else "ltr"
         align = "right" if rtl else "left"
         # Right to left, the table is mirrored: the labels stand on the right, the values beside them
         # (Qt's rich text lays table cells out left to right whatever the direction, so the cells are
         # given in mirrored order).
-        cells = [(k, v) for k, v in rows]
         parts = [f"<div dir='{direction}'><table align='{align}' cellpadding='4'>"] + [
             (f"<tr><td align='{align}'>{e(v)}</td><td align='{align}'><b>{e(k)}</b></td></tr>" if rtl
-             else f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>") for k, v in cells] + ["</table>"]
-        heading = _("The choices")
+             else f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>") for k, v in rows] + ["</table>"]
+        heading = t(N_("The choices"))
         parts.append(f"<h3>{e(heading)}</h3><ul>")
+        english = {c.id: c.title.text for c in self._english.choices} if worker and self._english else {}
         for choice in family.choices:
             status = answers.get(choice.id)
-            shown = answer_label(choice.kind, status) if status else _("Not answered")
-            parts.append(f"<li>{e(choice.title.text)}: <b>{e(shown)}</b></li>")
+            shown = answer_label(choice.kind, status, t) if status else t(N_("Not answered"))
+            title = choice.title.text
+            if english.get(choice.id) and english[choice.id] != title:
+                title = f"{title} ({english[choice.id]})"
+            parts.append(f"<li>{e(title)}: <b>{e(shown)}</b></li>")
         parts.append("</ul></div>")
-        self.details.setText("".join(parts))
+        return "".join(parts)
 
     @staticmethod
-    def _interpreter(people: People) -> str:
+    def _interpreter(people: People, t: Callable[[str], str] = _) -> str:
         interp = people.interpreter
-        mode = _(dict(INTERPRETER_MODES)[interp.mode])
+        mode = t(dict(INTERPRETER_MODES)[interp.mode])
         if interp.mode == "none":
             return mode
         name = _native(interp.language) if interp.language else ""
