@@ -18,6 +18,9 @@ def test_untranslated_languages_come_last_and_say_so(qtbot: QtBot) -> None:
     assert "not translated yet" in buttons["fa"].sub_text
     assert "Farsi" in buttons["fa"].sub_text
     assert buttons["fa"].main_text == "فارسی"
+    # Its speaker can read that it will be in English, in Farsi, not only in the worker's note.
+    assert buttons["fa"].sub_text.startswith("انگلیسی · ")
+    assert buttons["ps"].sub_text.startswith("انګليسي · ") and buttons["ti"].sub_text.startswith("እንግሊዝኛ")
 
 
 def test_the_real_catalogs_decide_what_is_translated(qtbot: QtBot) -> None:

@@ -32,6 +32,8 @@ class Language:
     script: str  # ISO 15924
     native_name: str
     english_name: str
+    # "English" in the language itself: what a speaker reads when a part is shown in English.
+    english_own: str = "English"
 
     @property
     def rtl(self) -> bool:
@@ -71,19 +73,21 @@ _ENGLISH_NAMES = {
 }
 
 
-def _names(babel_id: str) -> tuple[str, str]:
+def _names(babel_id: str) -> tuple[str, str, str]:
     from babel import Locale, UnknownLocaleError
 
     try:
         locale = Locale.parse(babel_id)
     except (UnknownLocaleError, ValueError):
-        return babel_id, babel_id
+        return babel_id, babel_id, "English"
     # The language's own name, without a region, in its own script.
     native = locale.get_language_name(locale) or babel_id
     english = locale.get_language_name(Locale("en")) or babel_id
+    english_own = locale.languages.get("en") or "English"
     # A name standing alone in a list starts with a capital, as language pickers do.
     native = native[:1].upper() + native[1:]
-    return native, _ENGLISH_NAMES.get(babel_id, english)
+    english_own = english_own[:1].upper() + english_own[1:]
+    return native, _ENGLISH_NAMES.get(babel_id, english), english_own
 
 
 def _babel_version() -> str:
@@ -113,7 +117,8 @@ def _names_cache() -> Path:
 def all_languages() -> tuple[Language, ...]:
     cache = _names_cache()
     try:
-        names = {k: (str(v[0]), str(v[1])) for k, v in json.loads(cache.read_text("utf-8")).items()}
+        names = {k: (str(v[0]), str(v[1]), str(v[2]))
+                 for k, v in json.loads(cache.read_text("utf-8")).items()}
     except (OSError, ValueError, TypeError, IndexError, AttributeError):
         names = {}
     if set(names) != {babel_id for _, babel_id, _ in _CODES}:

@@ -129,6 +129,7 @@ class LanguagePicker(QWidget):
         for button, lang in zip(self.buttons, self.languages, strict=True):
             sub = lang.english_name
             if lang.code not in self.translated and lang.code not in self._pseudo:
-                sub = _("{language}: not translated yet, shown in English").format(
+                # Its speaker reads at least "English" in their own language, beside the worker's note.
+                sub = lang.english_own + " · " + _("{language}: not translated yet, shown in English").format(
                     language=lang.english_name)
             button.set_lines(lang.native_name, sub, fonts.native_style(lang.code))
