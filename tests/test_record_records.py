@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from familyprivacy import visit as session
@@ -130,3 +131,40 @@ def test_sync_now_without_enrolment_says_so(qtbot: QtBot, worker: WorkerSession,
         qtbot.waitUntil(lambda: "not set up" in screen.sync_state.text(), timeout=HANG_GUARD_MS)
     finally:
         screen.stop_sync()
+
+
+def test_at_twice_the_text_size_nothing_in_the_change_form_overlaps(
+        qtbot: QtBot, worker: WorkerSession, no_translations: None) -> None:
+    """At 200% the message 'Recorded' was drawn over the Record button, and the list of decisions
+    was squashed so the new line was hidden: now the column scrolls and each row keeps its height."""
+    from familyprivacy.ui import fonts, theme
+    from familyprivacy.ui.app import application
+
+    app = application()
+    theme.apply(app, False, theme.BASE_POINT_SIZE * 2, fonts.families_for("en"))
+    try:
+        first = saved_visit(worker.store, "CH-111", "given")
+        notice = load_all().by_id(NOTICE)
+        titles = {c.id: c.title for c in notice.choices}
+        screen = RecordsScreen(lambda _n, choice: titles[choice])
+        _win = host(qtbot, screen)
+        screen.resize(1280, 800)
+        screen.attach(worker)
+        screen.table.selectRow(0)
+        screen.confirm = lambda _text: True
+        screen.new_status.setCurrentIndex(screen.new_status.findData("withdrawn"))
+        screen.who.setCurrentIndex(screen.who.findData("g1"))
+        screen.how.setCurrentIndex(screen.how.findData("in person"))
+        qtbot.mouseClick(screen.record, LEFT)
+        assert worker.store.current_decisions(first)["help-and-support-referral"].status == "withdrawn"
+        QApplication.processEvents()
+        message, button = screen.change_message, screen.record
+        assert message.isVisible() and "Recorded" in message.text()
+        assert not message.geometry().intersects(button.geometry()), "the message sits below the button"
+        assert message.height() >= message.sizeHint().height()
+        assert button.height() >= button.sizeHint().height()
+        assert screen.detail.height() >= screen.detail.heightForWidth(screen.detail.width()) - 1, \
+            "the decisions, the new one included, are never squashed"
+        assert screen.how.currentData() is None, "the next change is chosen afresh"
+    finally:
+        theme.apply(app, False, theme.BASE_POINT_SIZE, fonts.families_for("en"))

@@ -38,7 +38,7 @@ from familyprivacy.consent.model import MAX_TEXT, Capture, Decision, ModelError,
 from familyprivacy.i18n import N_, W_
 from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.status import SyncStatus
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui.forms import scrolling_column, worker_direction
 from familyprivacy.ui.recording import worker_for
 from familyprivacy.ui.unlock_screen import WorkerSession
 
@@ -162,7 +162,7 @@ class RecordsScreen(QWidget):
         find.addWidget(self.find_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
-        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.detail)
         # After a change, the family gets their record as it stands now (in their language).
         self.summary_button = QPushButton()
         self.summary_button.setAutoDefault(False)
@@ -173,7 +173,9 @@ class RecordsScreen(QWidget):
         right_layout.addWidget(self.change_box)
         split = QSplitter()
         split.addWidget(self.table)
-        split.addWidget(right)
+        # Scrolled, never squashed: at large text the decisions, the new line among them and the
+        # change form each keep their height (at 200% "Recorded" was drawn over the button).
+        split.addWidget(scrolling_column(right))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -343,6 +345,7 @@ class RecordsScreen(QWidget):
             self.change_message.setText(W_("Not recorded: {reason}").format(reason=str(exc)))
             return
         self.note.clear()
+        self.how.setCurrentIndex(0)  # the next change is chosen afresh, like the rest of the form
         self.change_message.setText(W_("Recorded. It will go to the council at the next sync."))
         self.refresh()
 
