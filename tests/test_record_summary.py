@@ -234,3 +234,16 @@ def test_summary_after_a_withdrawal_shows_it_its_date_the_history_and_each_signa
     signed_text = " ".join(pdf_text(tmp_path / "first.pdf").split())
     assert "Amelia Nowak" in signed_text and "Piotr Nowak" in signed_text
     assert "Your choices" not in text and pl("Your choices") in text, "the family's language"
+
+
+def test_right_to_left_summary_is_mirrored_and_its_time_reads_whole(qtbot: QtBot) -> None:
+    """In Urdu the summary's table puts each label on the right, names are isolated, and the time is
+    an isolated left-to-right run, so '3:51 AM' never shows as 'AM 3:51'."""
+    _view, result = build("ur")
+    html = result.html
+    row = next(r for r in html.split("<tr>") if "Sam Carter" in r)
+    assert row.index("Sam Carter") < row.index(_("Your worker")), "the label is the last (rightmost) cell"
+    assert "\u2068Sam Carter\u2069" in html and "\u2068Amelia Nowak\u2069" in html
+    assert "\u2066" in html and "\u2069" in html.split("\u2066", 1)[1]
+    _view, english = build("en")
+    assert "\u2068" not in english.html and "\u2066" in english.html

@@ -11,7 +11,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 
 from familyprivacy.consent.model import Decision, Visit
 from familyprivacy.content.localize import ChoiceView, NoticeView, Text
@@ -125,7 +125,10 @@ def build(view: NoticeView, visit: Visit, decisions: dict[str, Decision],
     website = view.council.get("website", "")
     html = environment().get_template("summary.html").render(
         view=view, visit=visit, choices=chosen, lang=view.language, rtl=is_rtl(view.language),
-        when=format_datetime(started, "long", locale=locale).replace(" GMT", "").replace(" UTC", ""),
+        # The date in the family's words; the time isolated left to right (LRI ... PDI), so "1:41 PM"
+        # never turns into "PM 1:41" inside right-to-left text.
+        when=(f"{format_date(started, 'long', locale=locale)} "
+              f"\u2066{format_time(started, 'short', locale=locale)}\u2069"),
         website=website, qr_image=QR_IMAGE_NAME if website else "",
         interpreter=visit.interpreter.mode != "none", _=_,
     )
