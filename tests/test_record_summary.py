@@ -247,3 +247,20 @@ def test_right_to_left_summary_is_mirrored_and_its_time_reads_whole(qtbot: QtBot
     assert "\u2066" in html and "\u2069" in html.split("\u2066", 1)[1]
     _view, english = build("en")
     assert "\u2068" not in english.html and "\u2066" in english.html
+
+
+def test_the_councils_contact_details_are_in_the_familys_language_around_the_names(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """How to reach the DPO, the council and the ICO: the sentences in Polish, every name, address,
+    number and e-mail address exactly as the notice gives them."""
+    view, result = build("pl")
+    notice = load_all().by_id(NOTICE)
+    for field in ("dpo", "contact", "ico"):
+        shown = view.council_text[field]
+        assert shown.language == "pl" and shown.text != getattr(notice.council, field), field
+    assert "Martin Skipsey" in view.council_text["dpo"].text
+    assert "foiandcomplaints@stockton.gov.uk" in view.council_text["contact"].text
+    assert "SK9 5AF" in view.council_text["ico"].text and "0303 123 1113" in view.council_text["ico"].text
+    text = " ".join(pdf_text(write_pdf(result, "pl", tmp_path / "pl.pdf")).split())
+    assert "The notice names the Data Protection Officer" not in text and "Martin Skipsey" in text
+    assert "It gives no e-mail" not in text

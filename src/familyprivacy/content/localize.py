@@ -8,7 +8,7 @@ The council's official wording always stays in English.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from familyprivacy.content.fingerprint import fingerprint
@@ -89,6 +89,8 @@ class NoticeView:
     choices: tuple[ChoiceView, ...]
     glossary: tuple[GlossaryView, ...]
     gaps: tuple[GapView, ...]
+    # How to reach the DPO, the council and the ICO, translated around the names and addresses.
+    council_text: dict[str, Text] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,5 +137,6 @@ def localize(notice: Notice, lang: str) -> NoticeView:
     c = notice.council
     council = {"id": c.id, "name": c.name, "controller": c.controller, "dpo": c.dpo,
                "contact": c.contact, "ico": c.ico, "website": c.website}
+    council_text = {name: t("council", name, getattr(c, name)) for name in ("dpo", "contact", "ico")}
     return NoticeView(notice.id, lang, t("notice", "title", notice.title), c.name, council,
-                      notice.last_reviewed, sections, choices, glossary, gaps)
+                      notice.last_reviewed, sections, choices, glossary, gaps, council_text)

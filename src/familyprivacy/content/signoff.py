@@ -122,7 +122,8 @@ def language_parts(notice: Notice, lang: str) -> dict[str, str]:
         return value
 
     data = shown(view.as_dict())
-    frame = {"title": data["title"], "glossary": data["glossary"], "gaps": data["gaps"]}
+    frame = {"title": data["title"], "glossary": data["glossary"], "gaps": data["gaps"],
+             "council_text": data.get("council_text", {})}
     parts = {"notice": _digest({"english": english["notice"], "shown": frame})}
     for s in data["sections"]:
         key = f"section:{s['id']}"

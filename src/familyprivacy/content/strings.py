@@ -30,6 +30,16 @@ def content_strings(notice: Notice) -> list[ContentString]:
     council = notice.council.name
     out = [ContentString("notice", "title", notice.title,
                          f"The title of {council}'s privacy notice.")]
+    # How to reach the council, its Data Protection Officer and the ICO: the family's summary gives
+    # these in their language. Names, addresses, phone numbers and e-mail addresses stay as they are.
+    for field, what in (("dpo", "its Data Protection Officer"), ("contact", "the council"),
+                        ("ico", "the Information Commissioner's Office")):
+        english = getattr(notice.council, field)
+        if english:
+            out.append(ContentString("council", field, english,
+                                     f"How to reach {what}, as {council}'s notice gives it. Keep every name, "
+                                     "address, phone number and e-mail address exactly as written; "
+                                     "translate the sentences around them."))
     for s in notice.sections:
         topic = TOPIC_BY_ID[s.topic].title
         out.append(ContentString(f"section:{s.id}", "title", s.title,
