@@ -409,6 +409,7 @@ def test_the_review_right_to_left_is_mirrored_and_keeps_names_whole(
     assert "dir='rtl'" in text and "\u2068CH-1\u2069" in text and "\u2068Amelia Nowak\u2069" in text
     row = next(r for r in text.split("<tr>") if "CH-1" in r)
     assert row.index("CH-1") < row.index(i18n._("Case reference")), "the label is the last (rightmost) cell"
+    assert "<b>" not in text, "Nastaliq is not set bold: its strokes collide"
     review.show_review(english, {c.id: "given" for c in english.choices}, people)
     assert "\u2068" not in review.details.text() and "dir='ltr'" in review.details.text()
 

@@ -245,8 +245,10 @@ def test_right_to_left_summary_is_mirrored_and_its_time_reads_whole(qtbot: QtBot
     assert row.index("Sam Carter") < row.index(_("Your worker")), "the label is the last (rightmost) cell"
     assert "\u2068Sam Carter\u2069" in html and "\u2068Amelia Nowak\u2069" in html
     assert "\u2066" in html and "\u2069" in html.split("\u2066", 1)[1]
+    assert "h1, h2, h3, b, .status { font-weight: normal; }" in html, "Nastaliq is never set bold"
     _view, english = build("en")
     assert "\u2068" not in english.html and "\u2066" in english.html
+    assert "font-weight: normal" not in english.html
 
 
 def test_the_councils_contact_details_are_in_the_familys_language_around_the_names(

@@ -293,9 +293,12 @@ class ReviewScreen(QWidget):
         # Right to left, the table is mirrored: the labels stand on the right, the values beside them
         # (Qt's rich text lays table cells out left to right whatever the direction, so the cells are
         # given in mirrored order).
+        # Nastaliq (Urdu) is not set bold: its bold strokes collide; elsewhere labels are bold.
+        copy_language = worker_language() if worker else family.language
+        b, b_end = ("", "") if copy_language == "ur" else ("<b>", "</b>")
         parts = [f"<div dir='{direction}'><table align='{align}' cellpadding='4'>"] + [
-            (f"<tr><td align='{align}'>{e(v)}</td><td align='{align}'><b>{e(k)}</b></td></tr>" if rtl
-             else f"<tr><td><b>{e(k)}</b></td><td>{e(v)}</td></tr>") for k, v in rows] + ["</table>"]
+            (f"<tr><td align='{align}'>{e(v)}</td><td align='{align}'>{b}{e(k)}{b_end}</td></tr>" if rtl
+             else f"<tr><td>{b}{e(k)}{b_end}</td><td>{e(v)}</td></tr>") for k, v in rows] + ["</table>"]
         heading = t(N_("The choices"))
         parts.append(f"<h3>{e(heading)}</h3><ul>")
         english = {c.id: c.title.text for c in self._english.choices} if worker and self._english else {}
@@ -305,7 +308,7 @@ class ReviewScreen(QWidget):
             title = choice.title.text
             if english.get(choice.id) and english[choice.id] != title:
                 title = f"{title} ({english[choice.id]})"
-            parts.append(f"<li>{e(title)}: <b>{e(shown)}</b></li>")
+            parts.append(f"<li>{e(title)}: {b}{e(shown)}{b_end}</li>")
         parts.append("</ul></div>")
         return "".join(parts)
 

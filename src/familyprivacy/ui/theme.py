@@ -114,6 +114,9 @@ def apply(app: QApplication, high_contrast: bool, point_size: float = BASE_POINT
             # above and below (2.5 em tall) were lost.
             first = _families([NASTALIQ, *(f for f in families if f != NASTALIQ)])
             sheet += f"QLineEdit, QComboBox, QAbstractSpinBox, QGroupBox {{ font-family: {first}; }}"
+            # Nastaliq is not set bold: its bold strokes ran into each other and into the line above
+            # (headings and group titles); size alone marks a heading, as on the topic pages.
+            sheet += "QLabel#heading, QGroupBox { font-weight: normal; }"
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
 
