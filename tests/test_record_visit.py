@@ -423,6 +423,8 @@ def test_a_skipped_reading_is_recorded_with_its_reason(qtbot: QtBot, locked_wind
     people.verbal.setChecked(True)
     qtbot.keyClicks(people.witness, "Dana Witness")
     qtbot.mouseClick(people.next, LEFT)
+    total = len(window.topic_view.pages)
+    assert f"1 of {total} topics seen — {SKIPPED}" in recorder.review.details.text(), "the review shows it"
     qtbot.mouseClick(recorder.review.save, LEFT)
     assert recorder.review.saved and recorder.session is not None
     (visit,) = recorder.session.store.visits()

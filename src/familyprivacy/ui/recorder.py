@@ -328,6 +328,13 @@ class Recorder(QObject):
         notice = self.window.loaded.by_id(visit.notice_id)
         return recording.content_signoff(notice, visit.language), visit.language
 
+    def _reading(self) -> tuple[int, int, str | None] | None:
+        """What the family read: topics seen, topics in all, and the reason given for going on early."""
+        visit, topics = self.window.visit, self.window.topic_view
+        if visit is None or not topics.pages:
+            return None
+        return len(topics.visited), len(topics.pages), visit.reading_skipped
+
     def _show_people(self) -> None:
         from familyprivacy.i18n import W_  # the people form is the worker's: the worker's language
 
@@ -364,7 +371,7 @@ class Recorder(QObject):
         except FormProblems:
             return
         if views is not None:
-            self.review.show_review(views[0], self.flow.answers, people, views[1])
+            self.review.show_review(views[0], self.flow.answers, people, views[1], self._reading())
             self._show(self.review)
 
     def _change_something(self) -> None:
@@ -503,7 +510,8 @@ class Recorder(QObject):
         if views is not None:
             flow.set_views(*views)
             if review is not None and review._content is not None:
-                review.show_review(views[0], review._content[1], review._content[2], views[1])
+                review.show_review(views[0], review._content[1], review._content[2], views[1],
+                                   self._reading())
                 if self.saved is not None:
                     review.show_saved()
 

@@ -83,6 +83,7 @@ class ReviewScreen(QWidget):
         self.worker_details.setTextFormat(Qt.TextFormat.RichText)  # built from escaped text only
         self.worker_details.setVisible(False)
         self._english: NoticeView | None = None
+        self._reading: tuple[int, int, str | None] | None = None
         # Signing comes last: each person who decided signs for themselves, under a sentence saying what
         # they sign, bound to these answers (answers_digest). Changed answers clear every signature.
         self.sign_box = QWidget()
@@ -136,9 +137,13 @@ class ReviewScreen(QWidget):
         self.show_unsaved()
 
     def show_review(self, family: NoticeView, answers: dict[str, str], people: People,
-                    english: NoticeView | None = None) -> None:
+                    english: NoticeView | None = None,
+                    reading: tuple[int, int, str | None] | None = None) -> None:
+        """``reading``: topics seen, topics in all, and the worker's reason for going on before all were
+        seen (None if all were), so the review shows what was read."""
         self._content = (family, answers, people)
         self._english = english
+        self._reading = reading
         grantors = tuple(g.id for g in people.grantors)
         digest = answers_digest(family.fingerprint, answers, grantors)
         signing = people.capture.method == "signature"
@@ -284,6 +289,9 @@ class ReviewScreen(QWidget):
                 for g in people.grantors)),
             (t(N_("Children")), ", ".join(c.name for c in people.children) or t(N_("None named"))),
             (t(N_("Interpreter")), self._interpreter(people, t)),
+            *([(t(N_("Topics read")), t(N_("{seen} of {total} topics seen")).format(
+                seen=self._reading[0], total=self._reading[1])
+                + (f" — {t(self._reading[2])}" if self._reading[2] else ""))] if self._reading else []),
             (t(N_("How")), t(N_("Each person signs below")) if people.capture.method == "signature"
              else t(N_("Said aloud, with a witness: {witness}")).format(
                  witness=people.capture.witness or "")),
