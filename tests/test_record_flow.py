@@ -436,3 +436,22 @@ def test_the_review_is_bilingual_when_the_worker_reads_another_language(
     assert "Case reference" not in review.details.text(), "the family's part is in Urdu"
     review.show_review(english, answers, people, english)  # an English visit: one language, one copy
     assert not review.worker_details.isVisible()
+
+
+def test_the_visit_records_how_long_each_section_was_shown() -> None:
+    """A page stays on screen until the next is shown; each section on it counts that time, added up
+    over every time it came back, per language; the last page counts until the record is made."""
+    from datetime import UTC, datetime
+
+    shown = session.Visit(NOTICE)
+    shown.shown = [session.Shown("who-we-are", "en", "en", "plain", "2026-05-03T10:00:00+00:00"),
+                   session.Shown("why", "en", "en", "plain", "2026-05-03T10:01:30+00:00"),
+                   session.Shown("why-2", "en", "en", "plain", "2026-05-03T10:01:30+00:00"),
+                   session.Shown("who-we-are", "ur", "ur", "plain", "2026-05-03T10:02:00+00:00"),
+                   session.Shown("who-we-are", "en", "en", "plain", "2026-05-03T10:02:10+00:00")]
+    until = datetime(2026, 5, 3, 10, 3, 0, tzinfo=UTC)
+    times = {(s.section_id, s.language): s.seconds for s in recording.sections_with_time(shown, until)}
+    assert times == {("who-we-are", "en"): 90 + 50, ("why", "en"): 30, ("why-2", "en"): 30,
+                     ("who-we-are", "ur"): 10}
+    assert [s.section_id for s in recording.sections_with_time(shown, until)] == [
+        "who-we-are", "why", "why-2", "who-we-are"], "first seen order, one entry per language"

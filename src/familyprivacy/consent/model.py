@@ -12,7 +12,7 @@ Visit body::
      "worker": {"name", "id"},
      "started_at", "ended_at",                             # UTC "…Z"; ended_at null while open
      "language", "content_fingerprint",
-     "sections_shown": [{"section_id", "language"}],
+     "sections_shown": [{"section_id", "language", "seconds"?}],   # seconds on screen, in all
      "interpreter": {"mode": "none|in-person|phone|video", "language", "reference"},
      "reading_skipped"?: text,    # why the choices came before every topic was shown (absent: all were)
      "content_signoff"?: {"english": SIGNED or null,          # the sign-off of what was shown:
@@ -117,6 +117,8 @@ class Worker:
 class SectionShown:
     section_id: str
     language: str
+    # How long it was on the family's screen, in whole seconds (None on records made before this).
+    seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,9 @@ class Visit:
         for i, shown in enumerate(checks.items(self.sections_shown, "visit.sections_shown", 500)):
             checks.ident(shown.section_id, f"visit.sections_shown[{i}].section_id")
             checks.lang(shown.language, f"visit.sections_shown[{i}].language")
+            if shown.seconds is not None and (isinstance(shown.seconds, bool) or not isinstance(
+                    shown.seconds, int) or not 0 <= shown.seconds <= 7 * 86400):
+                raise ModelError(f"visit.sections_shown[{i}].seconds: must be a whole number of seconds")
         self.interpreter.validate("visit.interpreter")
         if self.content_signoff is not None:
             self.content_signoff.validate("visit.content_signoff")
@@ -255,6 +260,7 @@ class Visit:
             "started_at": self.started_at, "ended_at": self.ended_at, "language": self.language,
             "content_fingerprint": self.content_fingerprint,
             "sections_shown": [{"section_id": s.section_id, "language": s.language}
+                               | ({} if s.seconds is None else {"seconds": s.seconds})
                                for s in self.sections_shown],
             "interpreter": {"mode": self.interpreter.mode, "language": self.interpreter.language,
                             "reference": self.interpreter.reference},
@@ -273,7 +279,8 @@ class Visit:
             Child(**checks.fields(c, f"visit.children[{i}]", {"id", "name"}, frozenset({"date_of_birth"})))
             for i, c in enumerate(checks.items(b["children"], "visit.children")))
         shown = tuple(
-            SectionShown(**checks.fields(s, f"visit.sections_shown[{i}]", {"section_id", "language"}))
+            SectionShown(**checks.fields(s, f"visit.sections_shown[{i}]", {"section_id", "language"},
+                                         frozenset({"seconds"})))
             for i, s in enumerate(checks.items(b["sections_shown"], "visit.sections_shown", 500)))
         visit = cls(
             visit_id=b["visit_id"], council_id=b["council_id"], notice_id=b["notice_id"],

@@ -60,6 +60,18 @@ def unsigned_reason(state: ContentSignoff, lang: str) -> str:
     return ""
 
 
+def sections_with_time(shown: session.Visit, until: datetime) -> tuple[SectionShown, ...]:
+    """Each section shown, in each language, in the order first seen, with how long it was on screen:
+    a page stays until the next page is shown (or until ``until``), and every section on it counts."""
+    moments = [datetime.fromisoformat(s.at.replace("Z", "+00:00")) for s in shown.shown]
+    totals: dict[tuple[str, str], float] = {}
+    for i, entry in enumerate(shown.shown):
+        later = next((m for m in moments[i + 1:] if m > moments[i]), until)
+        totals[(entry.section_id, entry.language)] = (totals.get((entry.section_id, entry.language), 0.0)
+                                                      + max((later - moments[i]).total_seconds(), 0.0))
+    return tuple(SectionShown(sid, lang, round(seconds)) for (sid, lang), seconds in totals.items())
+
+
 def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], people: People,
           worker: Worker, signed: ContentSignoff | None = None,
           signers: tuple[Signer, ...] = ()) -> tuple[Visit, list[Decision]]:
@@ -72,7 +84,7 @@ def build(shown: session.Visit, family: NoticeView, answers: dict[str, str], peo
         if any(s.answers_digest != expected for s in signers):
             raise ModelError("decision.capture.signers: signed for other answers; each person signs again")
         capture = replace(capture, signers=signers)
-    sections = tuple(dict.fromkeys(SectionShown(s.section_id, s.language) for s in shown.shown))
+    sections = sections_with_time(shown, datetime.now(UTC))
     record = Visit(
         council_id=family.council.get("id") or family.notice_id.split("/")[0],
         notice_id=family.notice_id, case_reference=people.case_reference,
