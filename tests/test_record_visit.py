@@ -368,6 +368,8 @@ def test_worker_screens_speak_the_workers_language_while_the_family_reads_urdu(
     qtbot.mouseClick(window.notice_picker.buttons[0], LEFT)
     window.choose_language("ur")
     assert i18n.current_language() == "ur" and i18n.worker_language() == "en"
+    assert window.visit_menu.title() == "&Visit" and recorder.records_action.text().startswith("&Records")
+    assert window.menuBar().layoutDirection() == QtNs.LayoutDirection.LeftToRight, "the worker's menus"
     recorder.start_choices()
     flow = recorder.flow
     assert flow.progress.text() == i18n._("Choice {number} of {total}").format(number=1, total=4)

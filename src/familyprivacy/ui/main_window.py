@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 from familyprivacy import i18n, settings
 from familyprivacy.content.loader import LoadResult
 from familyprivacy.content.model import Notice
-from familyprivacy.i18n import _, languages
+from familyprivacy.i18n import W_, _, languages
 from familyprivacy.ui import fonts, theme, topic_page
 from familyprivacy.ui.council_picker import CouncilPicker
+from familyprivacy.ui.forms import worker_direction
 from familyprivacy.ui.language_picker import LanguagePicker
 from familyprivacy.ui.notice_picker import NoticePicker
 from familyprivacy.ui.presentation import PresentationBar
@@ -274,13 +275,15 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Family Privacy"))
-        self.visit_menu.setTitle(_("&Visit"))
-        self.new_visit_action.setText(_("&New visit"))
-        self.present_action.setText(_("&Present to the family"))
-        self.quit_action.setText(_("&Quit"))
-        self.settings_menu.setTitle(_("&Settings"))
-        self.council_action.setText(_("Change &council…"))
-        self.demo_action.setText(_("&Demonstration: show every council"))
+        # The menus are the worker's (hidden while presenting): the worker's language.
+        self.menuBar().setLayoutDirection(worker_direction())
+        self.visit_menu.setTitle(W_("&Visit"))
+        self.new_visit_action.setText(W_("&New visit"))
+        self.present_action.setText(W_("&Present to the family"))
+        self.quit_action.setText(W_("&Quit"))
+        self.settings_menu.setTitle(W_("&Settings"))
+        self.council_action.setText(W_("Change &council…"))
+        self.demo_action.setText(W_("&Demonstration: show every council"))
         self.banner.setText(_("Some files could not be used. Everything else works.") + " "
                             + _("Tell your IT team."))
         self.details.setText(_("Details"))

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QWidget
 
 from familyprivacy import i18n
-from familyprivacy.i18n import N_, _, languages
+from familyprivacy.i18n import N_, W_, _, languages
 from familyprivacy.ui.idle_lock import IdleLock
 
 if TYPE_CHECKING:
@@ -308,8 +308,6 @@ class Recorder(QObject):
         """The worker's choice, in the worker's language: back to the topics, or a reason to go on."""
         from PySide6.QtWidgets import QInputDialog
 
-        from familyprivacy.i18n import W_
-
         items = [W_(reason) for reason in SKIP_REASONS]
         chosen, ok = QInputDialog.getItem(
             self.window, W_("Not every topic has been shown"),
@@ -336,8 +334,7 @@ class Recorder(QObject):
         return len(topics.visited), len(topics.pages), visit.reading_skipped
 
     def _show_people(self) -> None:
-        from familyprivacy.i18n import W_  # the people form is the worker's: the worker's language
-
+        # The people form is the worker's: the worker's language (W_).
         signed = self._signed()
         if signed is not None:
             state, lang = signed
@@ -495,8 +492,8 @@ class Recorder(QObject):
         return next((c.title for c in notice.choices if c.id == choice_id), choice_id)
 
     def retranslate(self) -> None:
-        self.records_action.setText(_("&Records on this laptop"))
-        self.lock_action.setText(_("&Lock now"))
+        self.records_action.setText(W_("&Records on this laptop"))  # the worker's menu: their language
+        self.lock_action.setText(W_("&Lock now"))
         self.choices_button.setText(_("Next: your choices"))
         self.choices_button.setAccessibleName(_("Go on to the family's choices"))
         for screen in self.screens:
