@@ -27,8 +27,8 @@ PASSPHRASE = "kettle orbit mango quietly"
 SKIPPED = "The family has read this notice before"
 
 
-@pytest.fixture
-def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
+def _locked_window(qtbot: QtBot) -> Iterator[MainWindow]:
+    """A worker's store and the app's window, locked as it opens, on the Stockton notice."""
     Store.create(records.store_path("Sam Carter"), PASSPHRASE, "Sam Carter",
                  KdfParams.fast_for_tests()).close()
     notice = load_all().by_id(NOTICE)
@@ -43,6 +43,11 @@ def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
     if window.presenting:  # pytest-qt's own close came first and was refused while presenting
         window.leave_presentation()
     window.close()
+
+
+@pytest.fixture
+def locked_window(qtbot: QtBot, no_translations: None) -> Iterator[MainWindow]:
+    yield from _locked_window(qtbot)
 
 
 def visible_text(window: QWidget) -> str:
@@ -336,20 +341,7 @@ def test_every_way_to_a_new_visit_leaves_nothing_of_the_last_family(
 @pytest.fixture
 def translated_window(qtbot: QtBot) -> Iterator[MainWindow]:
     """The locked window with the real catalogs (``locked_window`` shows English only)."""
-    Store.create(records.store_path("Sam Carter"), PASSPHRASE, "Sam Carter",
-                 KdfParams.fast_for_tests()).close()
-    notice = load_all().by_id(NOTICE)
-    prefs = settings.Loaded(settings.Settings(council=notice.council.id))
-    window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
-    window.recorder.ask_skip = lambda seen, total: SKIPPED  # most tests read a topic or two only
-    qtbot.addWidget(window)
-    window.resize(1100, 760)
-    window.show()
-    qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
-    yield window
-    if window.presenting:
-        window.leave_presentation()
-    window.close()
+    yield from _locked_window(qtbot)
 
 
 def test_worker_screens_speak_the_workers_language_while_the_family_reads_urdu(
