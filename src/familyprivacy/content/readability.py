@@ -1,4 +1,4 @@
-"""Readability of the plain-language versions, against PRODUCT.md's targets.
+"""Readability of the plain-language versions, against the targets in resources/notices/README.md.
 
 Flesch reading ease uses a vowel-group syllable count with the usual English
 corrections (silent final e, -le, -ed, -es); it is checked against a list of
@@ -14,7 +14,7 @@ MAX_AVERAGE_WORDS = 15.0
 MAX_SENTENCE_WORDS = 25
 MIN_FLESCH = 70.0
 
-# Legal terms a family should not meet unexplained (PRODUCT.md's word swaps).
+# Legal terms a family should not meet unexplained (the word swaps in resources/notices/README.md).
 JARGON: tuple[str, ...] = (
     "processing", "process", "processed", "personal data", "personal information",
     "data subject", "third party", "third parties", "partner agencies", "retention period",

@@ -41,7 +41,7 @@ class Language:
 
 
 # England's largest main languages after English (Census 2021), then languages of
-# families who arrived recently. Order: English first, then as PRODUCT.md lists them.
+# families who arrived recently. Order: English first, then by the number of speakers.
 _CODES: tuple[tuple[str, str, str], ...] = (
     ("en", "en_GB", "Latn"),
     ("pl", "pl", "Latn"),

@@ -30,7 +30,8 @@ class Page:
 
 
 def pages(view: NoticeView) -> list[Page]:
-    """The topics in PRODUCT.md's order, each with the notice's sections on it."""
+    """The topics in the ten-topic vocabulary's order (content/topics.py), each with the notice's
+    sections on it."""
     out = []
     for topic in TOPICS:
         ids = tuple(s.id for s in view.sections if s.topic == topic.id)
