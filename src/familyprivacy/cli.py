@@ -86,10 +86,10 @@ def _language_arg(lang: str | None, command: str) -> tuple[bool, str | None]:
 def _cmd_sign_off(args: argparse.Namespace) -> int:
     from familyprivacy.content import signoff
     from familyprivacy.content.check import check_notice
-    from familyprivacy.content.loader import load_notices
+    from familyprivacy.content.loader import load_all
     from familyprivacy.content.localize import localize
 
-    loaded = load_notices([paths.notices_dir()])
+    loaded = load_all()
     notice = _notice(loaded.notices, args.notice, "sign-off")
     known_lang, lang = _language_arg(args.lang, "sign-off")
     if notice is None or not known_lang:
@@ -106,21 +106,8 @@ def _cmd_sign_off(args: argparse.Namespace) -> int:
             print(f"  {failure}", file=sys.stderr)
         return 1
     if lang:
-        view = localize(notice, lang).as_dict()
-        shown_in_english: list[str] = []
-
-        def walk(value: Any) -> None:
-            if isinstance(value, dict) and set(value) == {"text", "language", "status"}:
-                if value["text"] and value["language"] != lang:
-                    shown_in_english.append(value["text"][:60])
-            elif isinstance(value, dict):
-                for v in value.values():
-                    walk(v)
-            elif isinstance(value, list):
-                for v in value:
-                    walk(v)
-
-        walk(view)
+        texts = localize(notice, lang).texts()
+        shown_in_english = [t.text[:60] for t in texts if t.text and t.language != lang]
         if shown_in_english:
             print(f"familyprivacy sign-off: {len(shown_in_english)} parts of {notice.id} are not translated "
                   f"into {lang} (missing, stale or rejected), so the translation cannot be signed off. "
@@ -140,9 +127,9 @@ def _cmd_sign_off(args: argparse.Namespace) -> int:
 
 def _cmd_review_pack(args: argparse.Namespace) -> int:
     from familyprivacy.content import review
-    from familyprivacy.content.loader import load_notices
+    from familyprivacy.content.loader import load_all
 
-    loaded = load_notices([paths.notices_dir()])
+    loaded = load_all()
     notice = _notice(loaded.notices, args.notice, "review-pack")
     known_lang, lang = _language_arg(args.lang, "review-pack")
     if notice is None or not known_lang:
@@ -157,10 +144,11 @@ def _cmd_review_pack(args: argparse.Namespace) -> int:
         return 2
     if fmt == "pdf":
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        from familyprivacy.ui.review_pdf import translation_family, write_pdf
+        from familyprivacy.ui import fonts
+        from familyprivacy.ui.review_pdf import write_pdf
 
-        html = review.render_html(notice, lang or None, translation_family(lang) if lang else "")
-        write_pdf(html, lang or "en", target, f"Review pack: {notice.id}")
+        html = review.render_html(notice, lang or None, fonts.css_font_family(lang) if lang else "")
+        write_pdf(html, target, f"Review pack: {notice.id}")
     else:
         review.write(notice, lang or None, fmt, target)
     print(f"Wrote {target} ({fmt})")

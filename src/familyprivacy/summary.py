@@ -54,6 +54,7 @@ class Summary:
     rtl: bool
     # Each signature's strokes under the image name the HTML uses; the UI draws them (summary_pdf).
     signatures: dict[str, tuple[tuple[tuple[float, float, float], ...], ...]] = field(default_factory=dict)
+    language: str = "en"  # the language it is written in: the one the family was shown
 
 
 def signature_image_name(grantor_id: str) -> str:
@@ -132,4 +133,5 @@ def build(view: NoticeView, visit: Visit, decisions: dict[str, Decision],
         website=website, qr_image=QR_IMAGE_NAME if website else "",
         interpreter=visit.interpreter.mode != "none", _=_,
     )
-    return Summary(html, qr_png(website) if website else None, is_rtl(view.language), signatures)
+    return Summary(html, qr_png(website) if website else None, is_rtl(view.language), signatures,
+                   view.language)

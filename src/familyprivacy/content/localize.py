@@ -8,7 +8,7 @@ The council's official wording always stays in English.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 from familyprivacy.content.fingerprint import fingerprint
@@ -94,6 +94,26 @@ class NoticeView:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def texts(self) -> list[Text]:
+        """Every translatable text of the view: titles, plain parts, choices, glossary, gaps, contacts."""
+        out: list[Text] = []
+
+        def walk(value: object) -> None:
+            if isinstance(value, Text):
+                out.append(value)
+            elif is_dataclass(value) and not isinstance(value, type):
+                for f in fields(value):
+                    walk(getattr(value, f.name))
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    walk(item)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    walk(item)
+
+        walk(self)
+        return out
 
     @property
     def fingerprint(self) -> str:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from familyprivacy import paths
 from familyprivacy.content import signoff
+from familyprivacy.content.localize import NoticeView
 from familyprivacy.content.model import Notice
 
 KIND_WORDS = {
@@ -120,22 +122,9 @@ def pack(notice: Notice, lang: str | None = None) -> dict[str, Any]:
     }
 
 
-def _counts(view: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict) and set(value) == {"text", "language", "status"}:
-            if value["text"]:
-                counts[value["status"]] = counts.get(value["status"], 0) + 1
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-
-    walk(view.as_dict())
-    return counts
+def _counts(view: NoticeView) -> dict[str, int]:
+    """How many of the view's texts are in each state (draft, reviewed, stale, missing, ...)."""
+    return dict(Counter(t.status for t in view.texts() if t.text))
 
 
 # The bundled Noto families (resources/fonts), for a browser showing the HTML; the PDF writer

@@ -51,9 +51,9 @@ def worker_language() -> str:
 
 
 def set_worker_language(code: str) -> None:
-    """The worker's language (settings' worker_language); their screens re-translate when shown."""
+    """The worker's language (settings' worker_language); their screens re-translate when shown.
+    Its catalog loads on the first lookup, like any other."""
     global _worker_language
-    _catalogs.load(code) if code != "en" else None
     _worker_language = code
 
 

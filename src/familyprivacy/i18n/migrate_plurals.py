@@ -15,6 +15,10 @@ import io
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 from familyprivacy.i18n.plural_forms import SAMPLE_NUMBERS, PluralRule, project_rule
 
@@ -44,14 +48,27 @@ def migrate_strings(strings: tuple[str, ...], sources: list[set[int]],
     return tuple(out), check
 
 
+def read_catalog(po_path: Path) -> Catalog:
+    from babel.messages.pofile import read_po
+
+    return read_po(io.BytesIO(po_path.read_bytes()), abort_invalid=True)
+
+
+def write_catalog(po_path: Path, catalog: Catalog) -> None:
+    """In the layout `make po` writes: no wrapping (Babel documents width=None; its stub says int)."""
+    from babel.messages.pofile import write_po
+
+    out = io.BytesIO()
+    write_po(out, catalog, width=None, ignore_obsolete=True)  # type: ignore[arg-type]
+    po_path.write_bytes(out.getvalue())
+
+
 def migrate_catalog(po_path: Path, lang: str) -> int | None:
     """Rewrite ``po_path`` for the project's rule; the number of entries marked fuzzy (None: unchanged)."""
-    from babel.messages.pofile import read_po, write_po
-
     new = project_rule(lang)
     if new is None:
         return None
-    catalog = read_po(io.BytesIO(po_path.read_bytes()), locale=None, abort_invalid=True)
+    catalog = read_catalog(po_path)
     header = _HEADER.fullmatch(dict(catalog.mime_headers).get("Plural-Forms", "") or "")
     old = PluralRule(int(header.group(1)), header.group(2), new.locale) if header else None
     if old is not None and old.forms == new.forms and old.expr == new.expr:
@@ -73,10 +90,7 @@ def migrate_catalog(po_path: Path, lang: str) -> int | None:
             marked += 1
     catalog.mime_headers = [*((k, v) for k, v in catalog.mime_headers if k.lower() != "plural-forms"),
                             ("Plural-Forms", new.header)]
-    out = io.BytesIO()
-    # width=None: no wrapping, the layout `make po` writes (Babel documents None; its stub says int)
-    write_po(out, catalog, width=None, ignore_obsolete=True)  # type: ignore[arg-type]
-    po_path.write_bytes(out.getvalue())
+    write_catalog(po_path, catalog)
     return marked
 
 

@@ -10,20 +10,17 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
 from familyprivacy.i18n.compile import REVIEWED_MARK
-from familyprivacy.i18n.migrate_plurals import migrate_catalog
+from familyprivacy.i18n.migrate_plurals import migrate_catalog, read_catalog, write_catalog
 from familyprivacy.i18n.plural_forms import project_rule
 
 
 def unreview_fuzzy(po_path: Path) -> int:
     """Drop the review mark from every fuzzy entry of ``po_path``; how many lost it."""
-    from babel.messages.pofile import read_po, write_po
-
-    catalog = read_po(io.BytesIO(po_path.read_bytes()), abort_invalid=True)
+    catalog = read_catalog(po_path)
     dropped = 0
     for message in catalog:
         if not message.id or not message.fuzzy:
@@ -33,9 +30,7 @@ def unreview_fuzzy(po_path: Path) -> int:
             message.user_comments = kept
             dropped += 1
     if dropped:
-        out = io.BytesIO()
-        write_po(out, catalog, width=None, ignore_obsolete=True)  # type: ignore[arg-type]
-        po_path.write_bytes(out.getvalue())
+        write_catalog(po_path, catalog)
     return dropped
 
 

@@ -439,9 +439,9 @@ class Recorder(QObject):
 
     def save_records_summary(self, visit_id: str) -> None:
         result = self.records_summary(visit_id)
-        if result is not None and self.session is not None:
+        if result is not None:
             from familyprivacy.ui import summary_pdf
-            summary_pdf.save_with_dialog(result, self.session.store.visit(visit_id).language, self.window)
+            summary_pdf.save_with_dialog(result, result.language, self.window)
 
     def save_pdf(self) -> None:
         result = self.family_summary()

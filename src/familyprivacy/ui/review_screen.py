@@ -7,8 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,29 +27,6 @@ from familyprivacy.ui.signature_pad import SignaturePad
 
 SAVED_STYLE = "background: #1e6b34; color: #ffffff; padding: 16px; border-radius: 6px; font-weight: bold;"
 FAILED_STYLE = "background: #8c1d1d; color: #ffffff; padding: 16px; border-radius: 6px;"
-
-
-def signature_picture(strokes: tuple[tuple[tuple[float, float, float], ...], ...], width: int = 320,
-                      height: int = 110) -> QPixmap:
-    """The strokes, scaled to fit: proof on screen that a signature is there, before saving."""
-    pixmap = QPixmap(width, height)
-    pixmap.fill(QColor("#ffffff"))
-    points = [p for s in strokes for p in s]
-    if not points:
-        return pixmap
-    left, top = min(p[0] for p in points), min(p[1] for p in points)
-    span = max(max(p[0] for p in points) - left, max(p[1] for p in points) - top, 1.0)
-    scale = min((width - 16) / span, (height - 16) / span)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor("#102a54"), 2))
-    for stroke in strokes:
-        path = QPainterPath(QPointF(8 + (stroke[0][0] - left) * scale, 8 + (stroke[0][1] - top) * scale))
-        for x, y, _t in stroke[1:]:
-            path.lineTo(8 + (x - left) * scale, 8 + (y - top) * scale)
-        painter.drawPath(path)
-    painter.end()
-    return pixmap
 
 
 def _native(code: str) -> str:
@@ -171,9 +147,9 @@ class ReviewScreen(QWidget):
             clear.setAutoDefault(False)
             clear.clicked.connect(pad.clear)
             sentence.setBuddy(pad)
-            for widget in (sentence, pad, clear):
-                self.sign_layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeading
-                                           if widget is clear else Qt.AlignmentFlag(0))
+            self.sign_layout.addWidget(sentence)
+            self.sign_layout.addWidget(pad)
+            self.sign_layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignLeading)
             self.pads[grantor.id] = pad
             self._sign_rows.append((sentence, clear, grantor.name))
 

@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
     QTabletEvent,
     QTouchEvent,
 )
@@ -171,3 +172,26 @@ class SignaturePad(QWidget):
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
         painter.end()
+
+
+def signature_picture(strokes: tuple[tuple[tuple[float, float, float], ...], ...], width: int = 320,
+                      height: int = 110) -> QPixmap:
+    """The strokes, scaled to fit: proof on screen that a signature is there, before saving."""
+    pixmap = QPixmap(width, height)
+    pixmap.fill(QColor("#ffffff"))
+    points = [p for s in strokes for p in s]
+    if not points:
+        return pixmap
+    left, top = min(p[0] for p in points), min(p[1] for p in points)
+    span = max(max(p[0] for p in points) - left, max(p[1] for p in points) - top, 1.0)
+    scale = min((width - 16) / span, (height - 16) / span)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor("#102a54"), 2))
+    for stroke in strokes:
+        path = QPainterPath(QPointF(8 + (stroke[0][0] - left) * scale, 8 + (stroke[0][1] - top) * scale))
+        for x, y, _t in stroke[1:]:
+            path.lineTo(8 + (x - left) * scale, 8 + (y - top) * scale)
+        painter.drawPath(path)
+    painter.end()
+    return pixmap

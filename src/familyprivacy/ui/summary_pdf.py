@@ -19,6 +19,7 @@ from familyprivacy import paths
 from familyprivacy.i18n import _
 from familyprivacy.summary import QR_IMAGE_NAME, Summary
 from familyprivacy.ui import fonts
+from familyprivacy.ui.signature_pad import signature_picture
 
 POINT_SIZE = 11
 MARGIN_MM = 0  # QTextDocument.print_ adds its own 2 cm margins and the page numbers
@@ -43,8 +44,6 @@ def document(summary: Summary, lang: str) -> QTextDocument:
         if not image.isNull():
             doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(QR_IMAGE_NAME), image)
     for name, strokes in summary.signatures.items():  # each person's signature, as they drew it
-        from familyprivacy.ui.review_screen import signature_picture
-
         doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(name),
                         signature_picture(strokes, 480, 164).toImage())
     doc.setHtml(summary.html)
@@ -63,28 +62,37 @@ def check_place(path: Path) -> Path:
     return target
 
 
-def write_pdf(summary: Summary, lang: str, path: Path, title: str = "") -> Path:
-    """Write the PDF through a temporary file beside it, so a failed write leaves nothing half-made."""
-    target = check_place(path)
-    if not target.parent.is_dir():
-        raise SummaryPathRefused(_("That folder does not exist."))
+def print_document(doc: QTextDocument, target: Path, title: str) -> Path:
+    """Print ``doc`` on A4 into ``target`` through a temporary file beside it, so a failed write leaves
+    nothing half-made. Raises OSError if the PDF could not be written."""
     partial = target.with_name(target.name + ".part")
     writer = QPdfWriter(str(partial))
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
                                      QPageLayout.Unit.Millimeter))
-    writer.setTitle(title or _("Your choices"))
+    writer.setTitle(title)
     writer.setCreator("Family Privacy")
-    document(summary, lang).print_(writer)
+    doc.print_(writer)
     del writer  # finishes and closes the file
     try:
         if not partial.is_file() or partial.stat().st_size == 0:
-            raise SummaryPathRefused(_("The PDF could not be written there. Choose another place."))
+            raise OSError(f"the PDF could not be written to {target}")
         os.replace(partial, target)
     except OSError:
         partial.unlink(missing_ok=True)
-        raise SummaryPathRefused(_("The PDF could not be written there. Choose another place.")) from None
+        raise
     return target
+
+
+def write_pdf(summary: Summary, lang: str, path: Path, title: str = "") -> Path:
+    """The family's summary as a PDF, in a place outside the app's own folders."""
+    target = check_place(path)
+    if not target.parent.is_dir():
+        raise SummaryPathRefused(_("That folder does not exist."))
+    try:
+        return print_document(document(summary, lang), target, title or _("Your choices"))
+    except OSError:
+        raise SummaryPathRefused(_("The PDF could not be written there. Choose another place.")) from None
 
 
 def default_folder() -> str:

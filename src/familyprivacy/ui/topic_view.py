@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from familyprivacy.content import signoff
 from familyprivacy.content.localize import NoticeView, localize
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _, languages
@@ -267,8 +266,12 @@ class TopicView(QWidget):
 
     def _marks(self, lang: str) -> bool:
         assert self.notice is not None
+        if lang == "en":
+            return False  # English is the source, never a draft (and start-up needs no sign-off code)
         key = (self.notice.id, lang)
         if key not in self._marking:
+            from familyprivacy.content import signoff
+
             self._marking[key] = signoff.mark_drafts(self.notice, lang, self.mark_drafts)
         return self._marking[key]
 
