@@ -58,42 +58,40 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def _notice(loaded_notices: list[Any], wanted: str, command: str) -> Any:
-    for notice in loaded_notices:
-        if notice.id == wanted or (notice.path and Path(wanted).resolve() == notice.path.resolve()):
-            return notice
-    known = ", ".join(sorted(n.id for n in loaded_notices))
-    print(f"familyprivacy {command}: no notice {wanted!r}. Known: {known}", file=sys.stderr)
-    return None
-
-
-def _language_arg(lang: str | None, command: str) -> tuple[bool, str | None]:
-    """(True, None) for English, (True, code) for a shipped translation; (False, None), after saying
-    why, for anything else."""
-    if lang is None or lang.lower() in ("en", "en-gb", "en_gb"):
-        return True, None
+def _notice_and_language(args: argparse.Namespace, command: str) -> tuple[Any, str | None] | None:
+    """The notice ``args.notice`` names (an id or its file) and ``args.lang`` as a shipped translation
+    (None: English); None, after saying why and what is known, if either is not there."""
+    from familyprivacy.content.loader import load_all
     from familyprivacy.i18n.catalogs import translated_languages
 
-    known = translated_languages()
+    notices = load_all().notices
+    notice = next((n for n in notices if n.id == args.notice
+                   or (n.path and Path(args.notice).resolve() == n.path.resolve())), None)
+    if notice is None:
+        known = ", ".join(sorted(n.id for n in notices))
+        print(f"familyprivacy {command}: no notice {args.notice!r}. Known: {known}", file=sys.stderr)
+        return None
+    lang = args.lang
+    if lang is None or lang.lower() in ("en", "en-gb", "en_gb"):
+        return notice, None
     code = lang.replace("-", "_").split("_")[0].lower()
-    if code not in known:
-        print(f"familyprivacy {command}: no translation {lang!r}. Known: {', '.join(sorted(known))}",
+    shipped = translated_languages()
+    if code not in shipped:
+        print(f"familyprivacy {command}: no translation {lang!r}. Known: {', '.join(sorted(shipped))}",
               file=sys.stderr)
-        return False, None
-    return True, code
+        return None
+    return notice, code
 
 
 def _cmd_sign_off(args: argparse.Namespace) -> int:
     from familyprivacy.content import signoff
     from familyprivacy.content.check import check_notice
-    from familyprivacy.content.loader import load_all
     from familyprivacy.content.localize import localize
 
-    loaded = load_all()
-    notice = _notice(loaded.notices, args.notice, "sign-off")
-    known_lang, lang = _language_arg(args.lang, "sign-off")
-    if notice is None or not known_lang:
+    found = _notice_and_language(args, "sign-off")
+    if found is None:
         return 2
+    notice, lang = found
     by, role = args.by.strip(), args.role.strip()
     if not by or not role or any(ord(c) < 32 for c in by + role):
         print("familyprivacy sign-off: --by and --role must be a name and a role, in words", file=sys.stderr)
@@ -127,13 +125,11 @@ def _cmd_sign_off(args: argparse.Namespace) -> int:
 
 def _cmd_review_pack(args: argparse.Namespace) -> int:
     from familyprivacy.content import review
-    from familyprivacy.content.loader import load_all
 
-    loaded = load_all()
-    notice = _notice(loaded.notices, args.notice, "review-pack")
-    known_lang, lang = _language_arg(args.lang, "review-pack")
-    if notice is None or not known_lang:
+    found = _notice_and_language(args, "review-pack")
+    if found is None:
         return 2
+    notice, lang = found
     target = Path(args.output)
     fmt = args.format or {".pdf": "pdf", ".po": "po-report"}.get(target.suffix.lower(), "html")
     if fmt == "po-report" and not lang:
