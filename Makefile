@@ -14,7 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 LOCK_FILES := pyproject.toml uv.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK_FILES) | cksum | cut -d' ' -f1)
 
-.PHONY: run test install system-deps lint check wheel bundle bench clean lock upgrade upgrade-check review-packs
+.PHONY: run test install system-deps lint check wheel bundle bench clean lock upgrade upgrade-check review-packs fuzz
 
 $(UV): requirements/uv.txt
 	@test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
@@ -53,6 +53,12 @@ test: install lint
 	$(VENV)/bin/familyprivacy check
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 	$(MAKE) --no-print-directory bundle-test wheel-test
+
+# A longer fuzzing run of the inbox from its OpenAPI document than `make test` does (40 examples
+# an operation there): FUZZ_EXAMPLES=5000 make fuzz for a night's run.
+FUZZ_EXAMPLES ?= 1000
+fuzz: install
+	FAMILYPRIVACY_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -p no:cacheprovider tests/test_server_fuzz.py
 
 # What each notice's sign-off rests on: a review pack per notice, in English and in each language of
 # REVIEW_LANGS (PDF), into build/review-packs/ (README, "The notices").

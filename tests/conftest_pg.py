@@ -124,9 +124,12 @@ class InboxServer:
     """``familyprivacy-server serve`` in a subprocess; can be killed and restarted on the same port."""
 
     def __init__(self, db_url: str, log_dir: Path, *extra: str) -> None:
-        from familyprivacy.server import db, migrate
+        from familyprivacy.server import db, migrate, vault
 
         self.db_url = db_url
+        # The bodies' key, outside the database; servers started in one folder share it (a cluster).
+        self.key_file = log_dir / "inbox.key"
+        self.keyring = vault.load(db_url, str(self.key_file), create=True)
         self.engine = db.make_engine(db_url)
         migrate.upgrade(self.engine)
         self.port = free_port()
@@ -147,8 +150,8 @@ class InboxServer:
                        str(freeze_at[1]), str(self.freeze_flag)]
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
-            [*command, "--db", self.db_url, "serve", "--no-migrate", "--host", "127.0.0.1",
-             "--port", str(self.port), *self.extra],
+            [*command, "--db", self.db_url, "--key-file", str(self.key_file), "serve", "--no-migrate",
+             "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
             stdout=log, stderr=subprocess.STDOUT)
         log.close()
         wait_until(self._answers, f"the inbox server on port {self.port} to answer /v1/health")
@@ -246,7 +249,8 @@ def visit_body(visit_id: str, notice_id: str = "stockton/childrens-social-care")
     return {"visit_id": visit_id, "council_id": notice_id.split("/")[0], "notice_id": notice_id,
             "case_reference": "CH-12345", "grantors": [GRANTOR], "children": CHILDREN,
             "worker": {"name": "Sam Worker", "id": "w1"}, "started_at": "2026-11-23T10:00:00+00:00",
-            "ended_at": "2026-11-23T11:00:00+00:00", "language": "pl", "content_fingerprint": "f" * 64,
+            "ended_at": "2026-11-23T11:00:00+00:00", "language": "pl",
+            "content_fingerprint": "sha256:" + "f" * 64,
             "sections_shown": [{"section_id": "who-we-are", "language": "pl"}],
             "interpreter": {"mode": "phone", "language": "pl", "reference": "INT-9"}}
 
@@ -258,7 +262,7 @@ def decision_body(visit_id: str, n: int, status: str = "given", choice: str = "h
             "status": status, "grantor_ids": ["g1"], "child_ids": list(children),
             "capture": {"method": "verbal", "signature_strokes": None, "witness": "Pat Witness"},
             "replaces": None, "reason": None, "recorded_by": "w1", "recorded_at": recorded_at,
-            "local_offset": "+00:00", "language": "pl", "content_fingerprint": "f" * 64}
+            "local_offset": "+00:00", "language": "pl", "content_fingerprint": "sha256:" + "f" * 64}
 
 
 class FakeOutbox:

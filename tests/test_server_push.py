@@ -107,7 +107,7 @@ def test_events_of_another_device_and_bad_schema_are_invalid(server: InboxServer
     broken.key = outbox.key
     broken.append("visit", {"visit_id": "v1"})  # no grantors, children, notice facts
     reply = _push(server, token, [broken.events[0].to_wire()])
-    assert reply.status_code == 422 and "visit body" in reply.json()["results"][0]["reason"]
+    assert reply.status_code == 422 and "body.council_id: is missing" in reply.json()["results"][0]["reason"]
     unknown_status = FakeOutbox()
     unknown_status.device_id, unknown_status.key = outbox.device_id, outbox.key
     unknown_status.append("visit", outbox.events[0].body or {})
@@ -226,7 +226,7 @@ def test_an_internal_failure_is_a_500_that_logs_no_content(tmp_path: Path,
                                                              caplog: pytest.LogCaptureFixture) -> None:
     import asyncio
 
-    from familyprivacy.server import db
+    from familyprivacy.server import db, vault
     from familyprivacy.server.app import create_app
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'never-migrated.db'}")  # no tables: every query fails
@@ -234,7 +234,8 @@ def test_an_internal_failure_is_a_500_that_logs_no_content(tmp_path: Path,
     laptop.add_visits(1)
 
     async def post() -> httpx.Response:
-        transport = httpx.ASGITransport(app=create_app(engine))
+        keyring = vault.Keyring.parse([vault.new_key_line()], "test")
+        transport = httpx.ASGITransport(app=create_app(engine, keyring))
         async with httpx.AsyncClient(transport=transport, base_url="http://inbox") as client:
             return await client.post("/v1/events", json={"events": [e.to_wire() for e in laptop.events]},
                                      headers={"authorization": "Bearer some-token"})

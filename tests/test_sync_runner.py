@@ -117,13 +117,14 @@ def test_a_refused_event_is_a_problem_and_nothing_after_it_is_confirmed(server: 
 
 def test_changed_content_under_a_known_id_is_a_problem(server: InboxServer) -> None:
     outbox, settings = _laptop(server, visits=1)
+    body = dict(outbox.events[0].body or {})  # before sync erases it
     with open_client(outbox, settings) as client:
         sync_once(outbox, client, settings)
         altered = FakeOutbox()
         altered.device_id, altered.key = outbox.device_id, outbox.key
         first = outbox.events[0]
         header = {k: v for k, v in first.header.items() if k not in ("v", "body_sha256")}
-        altered.events.append(seal(header, dict(first.body or {}, case_reference="CH-99"), outbox.key))
+        altered.events.append(seal(header, dict(body, case_reference="CH-99"), outbox.key))
         altered.state[first.event_id] = "waiting"
         report = sync_once(altered, client, settings)
     assert report.problems == 1 and altered.reasons[first.event_id] == "same id, different content"
@@ -227,14 +228,14 @@ def _real_store(path: Path) -> Store:
     visit = Visit(council_id="stockton", notice_id="stockton/childrens-social-care", case_reference="CH-1",
                   grantors=(Grantor("g1", "Aleksandra Nowak", "mother"),), children=(Child("c1", "Zofia"),),
                   worker=Worker("Sam Worker", "w1"), started_at="2026-11-25T10:00:00Z", ended_at=None,
-                  language="pl", content_fingerprint="f" * 64,
+                  language="pl", content_fingerprint="sha256:" + "f" * 64,
                   interpreter=Interpreter("phone", "pl", "INT-1"))
     store.record_visit(visit)
     for choice in ("help-and-support", "research"):
         store.record_decision(Decision(
             visit_id=visit.visit_id, choice_id=choice, kind="service-agreement", status="given",
             grantor_ids=("g1",), child_ids=("c1",), capture=Capture("verbal", witness="Pat"),
-            recorded_by="Sam Worker", language="pl", content_fingerprint="f" * 64))
+            recorded_by="Sam Worker", language="pl", content_fingerprint="sha256:" + "f" * 64))
     return store
 
 

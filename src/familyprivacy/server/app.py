@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from familyprivacy.server import db, export
+from familyprivacy.server import db, export, openapi, schema, vault
 from familyprivacy.server.ingest import Refused, enrol, push
 from familyprivacy.server.tokens import digest
 
@@ -36,6 +37,9 @@ class Limits:
     erase_after_seconds: int = 0  # the council's period before laptops erase synced visits; told to each
 
 
+_DIGITS = re.compile(r"[0-9]{1,20}")
+
+
 def _refuse(status: int, reason: str) -> JSONResponse:
     return JSONResponse({"error": reason}, status_code=status)
 
@@ -44,9 +48,22 @@ def _bad_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed")
 
 
+def _json_content_type(request: Request) -> None:
+    """JSON in UTF-8 and nothing else: no form posts, no UTF-16 that json.loads would guess at."""
+    value = request.headers.get("content-type", "")
+    media, _, params = value.partition(";")
+    if media.strip().lower() != "application/json":
+        raise Refused(415, "send the body as Content-Type: application/json")
+    for param in params.split(";"):
+        name, _, charset = param.partition("=")
+        if name.strip().lower() == "charset" and charset.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise Refused(415, "the body must be JSON in UTF-8")
+
+
 async def _read_json(request: Request, limit: int) -> Any:
+    _json_content_type(request)
     length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > limit):
+    if length is not None and (not _DIGITS.fullmatch(length) or int(length) > limit):
         raise Refused(413, f"the request is larger than {limit} bytes")
     chunks: list[bytes] = []
     size = 0
@@ -59,9 +76,18 @@ async def _read_json(request: Request, limit: int) -> Any:
     except ClientDisconnect:
         raise Refused(400, "the connection closed before the request was complete") from None
     try:
-        return json.loads(b"".join(chunks), parse_constant=_bad_constant)
+        return json.loads(b"".join(chunks).decode("utf-8"), parse_constant=_bad_constant)
+    except UnicodeDecodeError:
+        raise Refused(400, "the request body is not UTF-8") from None
     except (ValueError, RecursionError):
         raise Refused(400, "the request body is not valid JSON") from None
+
+
+def _fits(model: type[schema._Strict], data: Any, root: str) -> Any:
+    try:
+        return schema.check(model, data, root)
+    except schema.SchemaError as exc:
+        raise Refused(400, str(exc)) from None
 
 
 def _bearer(request: Request) -> str:
@@ -101,8 +127,9 @@ def _guard(kind: str, handler: Handler) -> Handler:
     return wrapped
 
 
-def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
+def create_app(engine: Engine, keyring: vault.Keyring, limits: Limits | None = None) -> Starlette:
     lim = limits or Limits()
+    document = openapi.document()
 
     async def health(request: Request) -> Response:
         def ping() -> None:
@@ -112,25 +139,21 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
         return JSONResponse({"ok": True})
 
     async def enrol_device(request: Request) -> Response:
-        data = await _read_json(request, 64 * 1024)
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in
-                                                 ("code", "device_id", "public_key")):
-            raise Refused(400, "enrolment needs code, device_id and public_key as text")
-        label = data.get("label") if isinstance(data.get("label"), str) else ""
-        token = await run_in_threadpool(enrol, engine, data["code"], data["device_id"],
-                                        data["public_key"], str(label))
+        data = _fits(schema.EnrolRequest, await _read_json(request, 64 * 1024), "enrolment")
+        token = await run_in_threadpool(enrol, engine, data.code, data.device_id, data.public_key,
+                                        data.label or "")
         return JSONResponse({"device_token": token, "erase_after_seconds": lim.erase_after_seconds},
                             status_code=201)
 
     async def push_events(request: Request) -> Response:
         token = _bearer(request)
-        data = await _read_json(request, lim.max_body_bytes)
-        if not isinstance(data, dict) or not isinstance(data.get("events"), list):
-            raise Refused(400, "a push is an object with a list of events")
-        if len(data["events"]) > lim.max_events:
+        raw = await _read_json(request, lim.max_body_bytes)
+        events = raw.get("events") if isinstance(raw, dict) else None
+        if isinstance(events, list) and len(events) > lim.max_events:
             raise Refused(413, f"a batch holds at most {lim.max_events} events")
-        results = await run_in_threadpool(push, engine, token, data["events"], rate_limit=lim.rate_limit,
-                                          window_seconds=lim.window_seconds)
+        data = _fits(schema.PushRequest, raw, "push")
+        results = await run_in_threadpool(push, engine, token, data.events, keyring,
+                                          rate_limit=lim.rate_limit, window_seconds=lim.window_seconds)
         outcomes = {r.outcome for r in results}
         status = 409 if "conflict" in outcomes else 422 if "invalid" in outcomes else 200
         return JSONResponse({"results": [r.to_json() for r in results],
@@ -145,7 +168,7 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
             filters = export.Filters.parse(dict(request.query_params))
         except export.FilterError as exc:
             raise Refused(400, str(exc)) from None
-        records, after = await run_in_threadpool(export.page, engine, filters)
+        records, after = await run_in_threadpool(export.page, engine, filters, keyring)
         links = {"self": str(request.url)}
         if after is not None:  # the same filters and page size, from where this page ended
             links["next"] = str(request.url.include_query_params(after=after))
@@ -158,14 +181,15 @@ def create_app(engine: Engine, limits: Limits | None = None) -> Starlette:
 
     async def actioned(request: Request) -> Response:
         name = await run_in_threadpool(_team, engine, _bearer(request))
-        data = await _read_json(request, 1024 * 1024)
-        ids = data.get("event_ids") if isinstance(data, dict) else None
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids) or len(ids) > 10_000:
-            raise Refused(400, "event_ids must be a list of event ids")
-        done, unknown = await run_in_threadpool(export.mark_actioned, engine, ids, name)
+        data = _fits(schema.ActionsRequest, await _read_json(request, 1024 * 1024), "actions")
+        done, unknown = await run_in_threadpool(export.mark_actioned, engine, data.event_ids, name)
         return JSONResponse({"actioned": done, "unknown": unknown}, status_code=200 if not unknown else 404)
 
+    async def describe(request: Request) -> Response:
+        return JSONResponse(document)
+
     routes = [
+        Route("/v1/openapi.json", describe, methods=["GET"]),
         Route("/v1/health", health, methods=["GET"]),
         Route("/v1/enrol", _guard("enrolment", enrol_device), methods=["POST"]),
         Route("/v1/events", _guard("push", push_events), methods=["POST"]),
@@ -187,4 +211,4 @@ def app_from_env() -> Starlette:
                     rate_limit=env("RATE_LIMIT", d.rate_limit),
                     window_seconds=env("RATE_WINDOW", d.window_seconds),
                     erase_after_seconds=env("ERASE_AFTER", d.erase_after_seconds))
-    return create_app(db.make_engine(url), limits)
+    return create_app(db.make_engine(url), vault.load(url, create=False), limits)

@@ -12,7 +12,9 @@ from typing import Any
 KINDS = frozenset({"service-agreement", "data-consent", "information-only"})
 STATUSES = frozenset({"given", "refused", "deferred", "withdrawn", "expired", "invalidated"})
 VISIT_TEXT = ("visit_id", "council_id", "notice_id", "started_at", "language", "content_fingerprint")
-_NORMAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")  # what the laptop's store writes
+_DAY_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+_NORMAL = re.compile(_DAY_TIME + r"\.[0-9]{6}Z")  # what the laptop's store writes
+_RFC3339 = re.compile(_DAY_TIME + r"(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})")
 DECISION_TEXT = ("decision_id", "visit_id", "choice_id", "recorded_at", "content_fingerprint")
 
 
@@ -21,18 +23,20 @@ class BodyError(ValueError):
 
 
 def normalise_time(value: Any, field: str) -> str:
-    """ISO 8601 with an offset, as UTC text that sorts in time order."""
+    """RFC 3339 with an offset, as UTC text that sorts in time order."""
     if not isinstance(value, str):
         raise BodyError(f"{field} must be a date and time")
+    if not _RFC3339.fullmatch(value):
+        raise BodyError(f"{field} is not an RFC 3339 date and time with an offset")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if _NORMAL.fullmatch(value):
+            return value  # already UTC in the stored form; the parse above proved it a real moment
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     except ValueError:
-        raise BodyError(f"{field} is not an ISO 8601 date and time") from None
-    if _NORMAL.fullmatch(value):
-        return value  # already UTC in the stored form; the parse above proved it a real moment
-    if moment.tzinfo is None:
-        raise BodyError(f"{field} needs a time zone offset")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        raise BodyError(f"{field} is not a real date and time") from None
+    except OverflowError:
+        raise BodyError(f"{field} is outside the years UTC can hold") from None
 
 
 def _text(body: dict[str, Any], keys: tuple[str, ...], kind: str) -> None:

@@ -3,6 +3,10 @@
 The database URL comes from --db or FAMILYPRIVACY_SERVER_DB; without either,
 a SQLite file ``familyprivacy-inbox.db`` in the current folder (one team, no
 set-up). A council gives a PostgreSQL URL: postgresql+psycopg://user@host/db.
+
+Bodies are sealed under keys kept outside the database (server/vault.py): --key-file or
+FAMILYPRIVACY_SERVER_KEY_FILE, else ``<database file>.key`` beside a SQLite database (made on
+first use). A PostgreSQL inbox must be given its key file.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 DEFAULT_DB = "sqlite:///familyprivacy-inbox.db"
 
@@ -19,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="familyprivacy-server", description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("FAMILYPRIVACY_SERVER_DB", DEFAULT_DB),
                         help="database URL (default: %(default)s)")
+    parser.add_argument("--key-file", default=None,
+                        help="the body keys (default: FAMILYPRIVACY_SERVER_KEY_FILE, else beside a SQLite "
+                             "database as <file>.key)")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the inbox")
     serve.add_argument("--host", default="127.0.0.1")
@@ -46,17 +54,79 @@ def _parser() -> argparse.ArgumentParser:
     tadd.add_argument("name")
     trevoke = tsub.add_parser("revoke", help="revoke every team token with this name")
     trevoke.add_argument("name")
+    keys = sub.add_parser("keys", help="the keys that seal bodies at rest")
+    ksub = keys.add_subparsers(dest="action", required=True)
+    ksub.add_parser("new", help="put a new current key first in the key file (the old ones still open)")
+    ksub.add_parser("rotate", help="seal every body again under the current key")
+    ksub.add_parser("status", help="how many bodies each key seals")
     return parser
+
+
+def _key_commands(args: argparse.Namespace) -> int:
+    from sqlalchemy import select, update
+
+    from familyprivacy.server import db, migrate, vault
+
+    chosen = args.key_file or os.environ.get(vault.ENV_KEY_FILE)
+    path = Path(chosen) if chosen else vault.default_key_file(args.db)
+    if args.action == "new":
+        if path is None:
+            raise vault.VaultError("say which key file with --key-file")
+        old = path.read_text("ascii").splitlines() if path.exists() else []
+        vault.write_key_file(path, [vault.new_key_line(), *[x for x in old if x and not x.startswith("#")]])
+        ring = vault.Keyring.parse(path.read_text("ascii").splitlines(), str(path))
+        print(f"New current key {ring.current_id} in {path}. Restart the inbox, then run `keys rotate`.")
+        return 0
+    ring = vault.load(args.db, args.key_file)
+    engine = db.make_engine(args.db)
+    migrate.upgrade(engine)
+    e = db.events.c
+    counts: dict[str, int] = {}
+    moved = 0
+    while True:  # a thousand rows a transaction, so a large inbox never holds one long lock
+        with engine.begin() as conn:
+            rows = conn.execute(select(e.event_id, e.body).where(e.body.is_not(None)).order_by(e.event_id)
+                                ).all() if args.action == "status" else conn.execute(
+                select(e.event_id, e.body).where(e.body.is_not(None), ~e.body.startswith(
+                    f"{vault.PREFIX}:{ring.current_id}:")).limit(1000)).all()
+            if args.action == "status":
+                for row in rows:
+                    kid = vault.Keyring.key_id(row.body) or "(in clear)"
+                    counts[kid] = counts.get(kid, 0) + 1
+                break
+            if not rows:
+                break
+            for row in rows:
+                sealed = ring.seal(ring.open(row.body, row.event_id), row.event_id)
+                conn.execute(update(db.events).where(e.event_id == row.event_id).values(body=sealed))
+            moved += len(rows)
+    if args.action == "status":
+        for kid, count in sorted(counts.items()):
+            where = "current" if kid == ring.current_id else ("in the key ring" if kid in dict(ring.keys)
+                                                              else "NOT in the key ring")
+            print(f"{kid}\t{count} bodies\t{where}")
+        if not counts:
+            print("No bodies stored yet.")
+    else:
+        print(f"Sealed {moved} bodies again under key {ring.current_id}.")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from familyprivacy.server import db, migrate
+    from familyprivacy.server import db, migrate, vault
 
+    try:
+        vault.load(args.db, args.key_file, create=True)  # refuse to start without a usable key
+    except vault.VaultError as exc:
+        print(f"familyprivacy-server: {exc}", file=sys.stderr)
+        return 2
     if not args.no_migrate:
         migrate.upgrade(db.make_engine(args.db))
     os.environ["FAMILYPRIVACY_SERVER_DB"] = args.db
+    if args.key_file:
+        os.environ[vault.ENV_KEY_FILE] = args.key_file
     for option, name in (("rate_limit", "RATE_LIMIT"), ("rate_window", "RATE_WINDOW"),
                          ("max_body", "MAX_BODY"), ("max_events", "MAX_EVENTS"),
                          ("erase_after", "ERASE_AFTER")):
@@ -77,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     from sqlalchemy.exc import SQLAlchemyError
 
-    from familyprivacy.server import admin, db, migrate
+    from familyprivacy.server import admin, db, migrate, vault
 
     try:
+        if args.command == "keys":
+            return _key_commands(args)
         engine = db.make_engine(args.db)
         migrate.upgrade(engine)
         if args.command == "migrate":
@@ -103,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Revoked {admin.revoke_team_token(engine, args.name)} token(s).")
     except SQLAlchemyError as exc:
         print(f"The database could not be used: {type(exc).__name__}", file=sys.stderr)
+        return 2
+    except vault.VaultError as exc:
+        print(f"familyprivacy-server: {exc}", file=sys.stderr)
         return 2
     return 0
 

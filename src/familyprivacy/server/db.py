@@ -74,7 +74,7 @@ events = Table(
     Column("hash", String(64), nullable=False),
     Column("signature", String(100), nullable=False),
     Column("header", Text, nullable=False),  # canonical JSON
-    Column("body", Text, nullable=True),  # canonical JSON
+    Column("body", Text, nullable=True),  # canonical JSON, sealed (server/vault.py)
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("visit_id", String(200), nullable=True),
     Column("decision_id", String(200), nullable=True),
@@ -85,6 +85,9 @@ events = Table(
 )
 Index("ix_events_type_recorded", events.c.type, events.c.recorded_at)
 Index("ix_events_visit", events.c.visit_id)
+Index("ix_events_device_visit", events.c.device_id, events.c.visit_id)
+Index("uq_events_visit", events.c.visit_id, unique=True, sqlite_where=events.c.type == "visit",
+      postgresql_where=events.c.type == "visit")  # a visit id is one device's (migration 0002)
 
 actions = Table(
     "actions", metadata,

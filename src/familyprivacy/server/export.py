@@ -6,7 +6,7 @@ fit in one response.
 
 "State" is the team's own: a withdrawal or a referral is *open* until someone
 marks it *actioned*. CSV cells that a spreadsheet would run as a formula are
-quoted with a leading apostrophe.
+quoted with a leading apostrophe. Bodies are stored sealed (server/vault.py) and opened here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import binascii
 import csv
 import io
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from familyprivacy.server import db
 from familyprivacy.server.bodies import STATUSES, BodyError, normalise_time
 from familyprivacy.server.fhir import STATUS_MAP, bundle, consent, signoff_text
+from familyprivacy.server.vault import Keyring
 
 CSV_COLUMNS = (
     "event_id", "decision_id", "visit_id", "recorded_at", "council_id", "notice_id",
@@ -35,6 +38,9 @@ CSV_COLUMNS = (
     "received_at", "state", "actioned_at", "english_signoff", "translation_signoff",
 )
 STATES = frozenset({"open", "actioned"})
+_DIGITS = re.compile(r"[0-9]{1,9}")  # str.isdigit() also takes "²", which int() does not
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+_NOTICE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}")
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 5000
 
@@ -64,15 +70,20 @@ class Filters:
             raise FilterError("status must be one of " + ", ".join(sorted(STATUSES)))
         if state is not None and state not in STATES:
             raise FilterError("state must be open or actioned")
+        notice, choice = params.get("notice"), params.get("choice")
+        if notice is not None and not _NOTICE.fullmatch(notice):
+            raise FilterError("notice must be a notice id such as essex/childrens-services")
+        if choice is not None and not _CODE.fullmatch(choice):
+            raise FilterError("choice must be a choice id such as help-and-support-referral")
         return cls(_moment(params.get("since"), "since"), _moment(params.get("until"), "until"),
-                   params.get("notice"), params.get("choice"), status, state,
+                   notice, choice, status, state,
                    _cursor(params.get("after")), _limit(params.get("limit")))
 
 
 def _limit(value: str | None) -> int:
     if value is None:
         return DEFAULT_LIMIT
-    if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
+    if not _DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_LIMIT:
         raise FilterError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(value)
 
@@ -125,7 +136,7 @@ class Record:
     actioned_at: datetime | None
 
 
-def query(engine: Engine, filters: Filters) -> list[Record]:
+def query(engine: Engine, filters: Filters, keyring: Keyring) -> list[Record]:
     """The decisions that pass the filters, oldest first; at most ``filters.limit`` of them."""
     e, a = db.events.c, db.actions.c
     stmt = (select(e.event_id, e.device_id, e.notice_id, e.council_id, e.recorded_at, e.received_at,
@@ -154,19 +165,22 @@ def query(engine: Engine, filters: Filters) -> list[Record]:
     with engine.connect() as conn:
         rows = conn.execute(stmt).all()
         visit_ids = sorted({r.visit_id for r in rows if r.visit_id})
-        visits: dict[str, dict[str, Any]] = {}
+        # A decision's visit is its own device's: a visit id sent by another device is never joined.
+        visits: dict[tuple[str, str], dict[str, Any]] = {}
         for start in range(0, len(visit_ids), 500):
             chunk = visit_ids[start:start + 500]
-            for v in conn.execute(select(e.visit_id, e.body).where(e.type == "visit", e.visit_id.in_(chunk))):
-                visits[v.visit_id] = json.loads(v.body)
+            for v in conn.execute(select(e.event_id, e.device_id, e.visit_id, e.body)
+                                  .where(e.type == "visit", e.visit_id.in_(chunk))):
+                visits[(v.device_id, v.visit_id)] = json.loads(keyring.open(v.body, v.event_id))
     return [Record(r.event_id, r.device_id, r.notice_id, r.council_id, r.recorded_at, r.received_at,
-                   json.loads(r.body), visits.get(r.visit_id), r.actioned_at) for r in rows]
+                   json.loads(keyring.open(r.body, r.event_id)), visits.get((r.device_id, r.visit_id)),
+                   r.actioned_at) for r in rows]
 
 
-def page(engine: Engine, filters: Filters) -> tuple[list[Record], str | None]:
+def page(engine: Engine, filters: Filters, keyring: Keyring) -> tuple[list[Record], str | None]:
     """One page of the export, and the cursor of the next (None on the last page)."""
     limit = filters.limit if filters.limit is not None else DEFAULT_LIMIT
-    records = query(engine, replace(filters, limit=limit + 1))
+    records = query(engine, replace(filters, limit=limit + 1), keyring)
     if len(records) > limit:
         return records[:limit], cursor(records[limit - 1])
     return records, None
@@ -183,9 +197,17 @@ def _names(ids: list[Any], people: list[Any] | None) -> str:
     return "; ".join(str(by_id.get(i, "")) for i in ids)
 
 
+_FORMULA = ("=", "+", "-", "@", "|", "%")
+
+
 def _safe(value: Any) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe: one that starts with
+    = + - @ (or | %), also after spaces, tabs or new lines, and in their full-width forms (＝)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    start = unicodedata.normalize("NFKC", text.lstrip(" \t\r\n\x0b\x0c\u00a0\u3000")[:1])
+    if start[:1] in _FORMULA or text[:1] in ("\t", "\r", "\n"):
+        return "'" + text
+    return text
 
 
 def _utc(moment: datetime | None) -> str:

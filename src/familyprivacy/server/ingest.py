@@ -27,12 +27,15 @@ from familyprivacy.consent.envelope import (
     EnvelopeError,
     canonical,
     load_public_key,
+    sha256_hex,
     verify,
     verify_link,
 )
 from familyprivacy.server import db
 from familyprivacy.server.bodies import BodyError, check_body, normalise_time
+from familyprivacy.server.schema import SchemaError, check_event
 from familyprivacy.server.tokens import digest, new_secret
+from familyprivacy.server.vault import Keyring
 
 log = logging.getLogger("familyprivacy.server")
 Outcome = Literal["stored", "duplicate", "conflict", "invalid"]
@@ -121,17 +124,19 @@ def _claim_device(conn: Connection, token: str, rate_limit: int, window_seconds:
 
 
 def _same(stored: Any, env: Envelope) -> bool:
+    """The same signed header, and a body that fits its hash. (The stored body is sealed; the header
+    it was stored under carries its SHA-256, so the body need not be opened to compare.)"""
     return bool(stored.header == canonical(env.header).decode("utf-8") and stored.hash == env.hash
-                and stored.signature == env.signature
-                and stored.body == (None if env.body is None else canonical(env.body).decode("utf-8")))
+                and stored.signature == env.signature and env.body is not None
+                and sha256_hex(canonical(env.body)) == env.header["body_sha256"])
 
 
-def push(engine: Engine, token: str, raw_events: list[Any], *, rate_limit: int = 120,
+def push(engine: Engine, token: str, raw_events: list[Any], keyring: Keyring, *, rate_limit: int = 120,
          window_seconds: int = 60) -> list[EventResult]:
     """Verify and store a batch in order; stop storing at the first conflicting or invalid event."""
     for attempt in (1, 2):
         try:
-            return _push_once(engine, token, raw_events, rate_limit, window_seconds)
+            return _push_once(engine, token, raw_events, keyring, rate_limit, window_seconds)
         except IntegrityError:
             if attempt == 2:
                 raise
@@ -139,7 +144,7 @@ def push(engine: Engine, token: str, raw_events: list[Any], *, rate_limit: int =
     raise AssertionError("unreachable")
 
 
-def _push_once(engine: Engine, token: str, raw_events: list[Any], rate_limit: int,
+def _push_once(engine: Engine, token: str, raw_events: list[Any], keyring: Keyring, rate_limit: int,
                window_seconds: int) -> list[EventResult]:
     with engine.begin() as conn:
         device, over = _claim_device(conn, token, rate_limit, window_seconds)
@@ -147,7 +152,7 @@ def _push_once(engine: Engine, token: str, raw_events: list[Any], rate_limit: in
             limited = True
         else:
             limited = False
-            results, rows, head = _check_batch(conn, device, raw_events)
+            results, rows, head = _check_batch(conn, device, raw_events, keyring)
             if rows:
                 conn.execute(db.events.insert(), rows)
                 conn.execute(update(db.devices).where(db.devices.c.device_id == device.device_id)
@@ -176,41 +181,55 @@ def _head(conn: Connection, device: Any) -> Envelope | None:
     return Envelope(json.loads(row.header), None, row.hash, row.signature)
 
 
-def _check_batch(conn: Connection, device: Any, raw_events: list[Any]
+def _check_batch(conn: Connection, device: Any, raw_events: list[Any], keyring: Keyring
                  ) -> tuple[list[EventResult], list[dict[str, Any]], Envelope]:
     key = load_public_key(device.public_key)
-    parsed: list[Envelope | EnvelopeError] = []
-    for raw in raw_events:
+    parsed: list[Envelope | EnvelopeError | SchemaError] = []
+    for index, raw in enumerate(raw_events):
         try:
+            check_event(raw, f"events[{index}]")
             parsed.append(Envelope.from_wire(raw))
-        except EnvelopeError as exc:
+        except (EnvelopeError, SchemaError) as exc:
             parsed.append(exc)
-    ids = [p.event_id for p in parsed if isinstance(p, Envelope)]
+    envelopes = [p for p in parsed if isinstance(p, Envelope)]
+    ids = [p.event_id for p in envelopes]
     e = db.events.c
     known: dict[str, Any] = {r.event_id: r for r in conn.execute(
-        select(e.event_id, e.header, e.body, e.hash, e.signature).where(e.event_id.in_(ids)))} if ids else {}
+        select(e.event_id, e.device_id, e.header, e.hash, e.signature).where(e.event_id.in_(ids)))
+    } if ids else {}
+    # Who sent each visit this batch names: a visit id is one device's, and only its decisions follow.
+    visit_ids = sorted({str(p.body["visit_id"]) for p in envelopes if p.body is not None})
+    owners: dict[str, str] = {r.visit_id: r.device_id for r in conn.execute(
+        select(e.visit_id, e.device_id).where(e.type == "visit", e.visit_id.in_(visit_ids)))
+    } if visit_ids else {}
     head = _head(conn, device)
     results: list[EventResult] = []
     rows: list[dict[str, Any]] = []
     failed = False
     received = _now()
     for index, item in enumerate(parsed):
-        if isinstance(item, EnvelopeError):
+        if not isinstance(item, Envelope):
             results.append(EventResult(index, None, "invalid", str(item)))
             failed = True
             continue
-        event_id = str(item.header.get("event_id"))
+        event_id = item.event_id
         if event_id in known:
-            outcome: Outcome = "duplicate" if _same(known[event_id], item) else "conflict"
-            results.append(EventResult(index, event_id, outcome,
-                                       "" if outcome == "duplicate" else "same id, different content"))
-            failed = failed or outcome == "conflict"
+            stored = known[event_id]
+            if stored.device_id != device.device_id:  # never confirm, or even hint at, another's event
+                outcome: Outcome = "invalid"
+                reason = "this event id is already used by another device"
+            else:
+                outcome = "duplicate" if _same(stored, item) else "conflict"
+                reason = "" if outcome == "duplicate" else "same id, different content"
+            results.append(EventResult(index, event_id, outcome, reason))
+            failed = failed or outcome != "duplicate"
             continue
         if failed:
             results.append(EventResult(index, event_id, "invalid", "follows a refused event; not checked"))
             continue
         try:
-            row = _new_row(item, head, device.device_id, key, received)
+            _check_visit_owner(item, owners, device.device_id)
+            row = _new_row(item, head, device.device_id, key, received, keyring)
         except (EnvelopeError, BodyError) as exc:
             results.append(EventResult(index, event_id, "invalid", str(exc)))
             failed = True
@@ -222,21 +241,38 @@ def _check_batch(conn: Connection, device: Any, raw_events: list[Any]
             continue
         rows.append(row)
         known[event_id] = _Stored(row)
+        if item.header["type"] == "visit":
+            owners[row["visit_id"]] = device.device_id
         head = item
         results.append(EventResult(index, event_id, "stored"))
     return results, rows, head if head is not None else Envelope({}, None, GENESIS, "")
+
+
+def _check_visit_owner(env: Envelope, owners: dict[str, str], device_id: str) -> None:
+    """A visit id belongs to the device that sent it first; a decision follows its own visit."""
+    assert env.body is not None
+    visit_id = str(env.body["visit_id"])
+    owner = owners.get(visit_id)
+    if env.header["type"] == "visit":
+        if owner is not None:
+            raise BodyError("visit body: visit_id is already used by "
+                            + ("this device for another visit" if owner == device_id else "another device"))
+    elif owner is None:
+        raise BodyError("decision body: visit_id names no visit this device has sent")
+    elif owner != device_id:
+        raise BodyError("decision body: visit_id names another device's visit")
 
 
 class _Stored:
     """A row stored earlier in this same batch, compared like one read from the database."""
 
     def __init__(self, row: dict[str, Any]) -> None:
-        self.header, self.body, self.hash, self.signature = (row["header"], row["body"], row["hash"],
-                                                             row["signature"])
+        self.device_id, self.header, self.hash, self.signature = (row["device_id"], row["header"],
+                                                                  row["hash"], row["signature"])
 
 
 def _new_row(env: Envelope, head: Envelope | None, device_id: str, key: Ed25519PublicKey,
-             received: datetime) -> dict[str, Any]:
+             received: datetime, keyring: Keyring) -> dict[str, Any]:
     if env.header.get("device_id") != device_id:
         raise EnvelopeError(f"event seq {env.header.get('seq')}: belongs to another device")
     verify(env, key)
@@ -247,4 +283,4 @@ def _new_row(env: Envelope, head: Envelope | None, device_id: str, key: Ed25519P
                 council_id=header["council_id"], notice_id=header["notice_id"],
                 recorded_at=normalise_time(header["recorded_at"], "header recorded_at"),
                 hash=env.hash, signature=env.signature, header=canonical(header).decode("utf-8"),
-                body=canonical(env.body).decode("utf-8"), received_at=received)
+                body=keyring.seal(canonical(env.body).decode("utf-8"), env.event_id), received_at=received)
