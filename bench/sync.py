@@ -40,11 +40,14 @@ def laptop_with(events: int) -> FakeOutbox:
 
 
 def direct_rows(outbox: FakeOutbox, device_id: str) -> list[dict[str, object]]:
-    """The rows the inbox would store, under fresh ids, built before the clock starts."""
+    """The rows the inbox would store, under fresh event and visit ids (a visit id is one device's),
+    built before the clock starts. Bodies go in as they are: the baseline is the database alone."""
     rows = []
     for env in outbox.events:
         header = dict(env.header, device_id=device_id, event_id=uuid.uuid4().hex)
-        rows.append(dict(check_body(header["type"], header, env.body), event_id=header["event_id"],
+        columns = check_body(header["type"], header, env.body)
+        columns["visit_id"] = "direct-" + str(columns["visit_id"])
+        rows.append(dict(columns, event_id=header["event_id"],
                          device_id=device_id, seq=env.seq, type=header["type"],
                          council_id=header["council_id"], notice_id=header["notice_id"],
                          recorded_at=normalise_time(header["recorded_at"], "recorded_at"), hash=env.hash,
