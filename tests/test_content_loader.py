@@ -62,6 +62,11 @@ def test_sentence_in_two_sections_is_caught(tmp_path: Path) -> None:
         (lambda t: t.replace("We help you.", "We help you.\\r", 1), "control characters"),
         (lambda t: t.replace("[council]", "[council"), "not valid TOML"),
         (lambda t: t.replace('plain = "We are', 'plian = "We are', 1), "unknown key"),
+        (lambda t: t.replace('item = "dpo"', 'item = "dpo"\nsection = "share-with-school"', 1)
+         + '\n[[choice]]\nid = "share-with-school"\nkind = "data-consent"\ntitle = "T"\n'
+           'explanation = "E"\nif_yes = "Y"\nif_no = "N"\nwithdraw = "W"\nlawful_basis = "L"\n'
+           'source_quote = "Q"\n', "no section with id 'share-with-school'"),
+        (lambda t: "\n  \n", "is empty: a notice starts with `schema = 1`"),
     ],
 )
 def test_broken_file_gives_one_clear_message_and_others_load(

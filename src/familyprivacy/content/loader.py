@@ -197,6 +197,7 @@ def _parse(data: dict[str, Any], path: Path) -> Notice:
         g.unknown(("term", "meaning"))
         glossary.append(GlossaryEntry(g.text("term"), g.text("meaning")))
 
+    section_ids = frozenset(seen)  # a gap names a section, never a choice (which shares the id space)
     choices = []
     for ch in root.tables("choice", required=False):
         ch.unknown(("id", "kind", "title", "explanation", "if_yes", "if_no", "withdraw",
@@ -221,7 +222,7 @@ def _parse(data: dict[str, Any], path: Path) -> Notice:
         if item not in (*CHECKLIST_IDS, "other"):
             raise _Invalid(f"{gp.path}.item", f"unknown checklist item {item!r}")
         section = gp.text("section", required=False)
-        if section and section not in seen:
+        if section and section not in section_ids:
             raise _Invalid(f"{gp.path}.section", f"no section with id {section!r}")
         gaps.append(Gap(item, gp.text("note"), section))
 
@@ -306,6 +307,9 @@ def load_file(path: Path, cache: Path | None = None, digests: set[str] | None = 
     digest = hashlib.sha256(raw).hexdigest()
     if digests is not None:
         digests.add(digest)
+    if not text.strip():
+        raise ContentFileError(ContentError(name, "is empty: a notice starts with `schema = "
+                                            f"{SCHEMA_VERSION}`, then its id, title and sections"))
     data = _cached(cache, digest)
     if data is None:
         import tomllib  # only when the cache has no copy of these bytes
