@@ -48,8 +48,11 @@ def _cmd_render(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(n.id for n in loaded.notices))
         print(f"familyprivacy render: no notice {args.notice!r}. Known: {known}", file=sys.stderr)
         return 2
-    i18n.set_language(args.lang)
-    view = localize(notice, args.lang)
+    lang = _language(args.lang, "render")
+    if lang is None:
+        return 2
+    i18n.set_language(lang)
+    view = localize(notice, lang)
     out = render_html(view) if args.format == "html" else render_json(view)
     if args.output:
         Path(args.output).write_text(out, "utf-8")
@@ -58,11 +61,24 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _language(lang: str, command: str) -> str | None:
+    """``lang`` if it is English or a shipped translation, spelt exactly as the catalogs are (pl, not
+    PL or pl_PL); else None, after saying which are known and what was probably meant."""
+    from familyprivacy.i18n.catalogs import translated_languages
+
+    known = sorted({"en", *translated_languages()})
+    if lang in known:
+        return lang
+    guess = lang.replace("-", "_").split("_")[0].lower()
+    hint = f" Did you mean {guess}?" if guess in known else ""
+    print(f"familyprivacy {command}: no language {lang!r}.{hint} Known: {', '.join(known)}", file=sys.stderr)
+    return None
+
+
 def _notice_and_language(args: argparse.Namespace, command: str) -> tuple[Any, str | None] | None:
     """The notice ``args.notice`` names (an id or its file) and ``args.lang`` as a shipped translation
     (None: English); None, after saying why and what is known, if either is not there."""
     from familyprivacy.content.loader import load_all
-    from familyprivacy.i18n.catalogs import translated_languages
 
     notices = load_all().notices
     notice = next((n for n in notices if n.id == args.notice
@@ -71,16 +87,12 @@ def _notice_and_language(args: argparse.Namespace, command: str) -> tuple[Any, s
         known = ", ".join(sorted(n.id for n in notices))
         print(f"familyprivacy {command}: no notice {args.notice!r}. Known: {known}", file=sys.stderr)
         return None
-    lang = args.lang
-    if lang is None or lang.lower() in ("en", "en-gb", "en_gb"):
+    if args.lang is None:
         return notice, None
-    code = lang.replace("-", "_").split("_")[0].lower()
-    shipped = translated_languages()
-    if code not in shipped:
-        print(f"familyprivacy {command}: no translation {lang!r}. Known: {', '.join(sorted(shipped))}",
-              file=sys.stderr)
+    code = _language(args.lang, command)
+    if code is None:
         return None
-    return notice, code
+    return notice, None if code == "en" else code
 
 
 def _cmd_sign_off(args: argparse.Namespace) -> int:
