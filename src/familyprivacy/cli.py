@@ -62,16 +62,22 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
 
 def _language(lang: str, command: str) -> str | None:
-    """``lang`` if it is English or a shipped translation, spelt exactly as the catalogs are (pl, not
-    PL or pl_PL); else None, after saying which are known and what was probably meant."""
+    """The known language ``lang`` names: English or a shipped translation, in any case and with or
+    without a region (PL, pl_PL and pl-PL are pl, with a note saying so); else None, after saying
+    which are known."""
+    import re
+
     from familyprivacy.i18n.catalogs import translated_languages
 
     known = sorted({"en", *translated_languages()})
     if lang in known:
         return lang
-    guess = lang.replace("-", "_").split("_")[0].lower()
-    hint = f" Did you mean {guess}?" if guess in known else ""
-    print(f"familyprivacy {command}: no language {lang!r}.{hint} Known: {', '.join(known)}", file=sys.stderr)
+    match = re.fullmatch(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{2,8})?", lang)
+    code = match.group(1).lower() if match else None
+    if code in known:
+        print(f"familyprivacy {command}: {lang!r} is taken as {code!r}", file=sys.stderr)
+        return code
+    print(f"familyprivacy {command}: no language {lang!r}. Known: {', '.join(known)}", file=sys.stderr)
     return None
 
 
