@@ -67,6 +67,10 @@ def test_sentence_in_two_sections_is_caught(tmp_path: Path) -> None:
            'explanation = "E"\nif_yes = "Y"\nif_no = "N"\nwithdraw = "W"\nlawful_basis = "L"\n'
            'source_quote = "Q"\n', "no section with id 'share-with-school'"),
         (lambda t: "\n  \n", "is empty: a notice starts with `schema = 1`"),
+        (lambda t: t.replace('id = "example/broken"', 'id = "Southwark Early Help"'), "is not '<council id>/"),
+        (lambda t: t.replace('id = "example/broken"', 'id = "southwark/early-help"'),
+         "starting with this notice's council id (example/"),
+        (lambda t: t.replace('id = "example/broken"', 'id = "example/Early-Help"'), "lower-case"),
     ],
 )
 def test_broken_file_gives_one_clear_message_and_others_load(
@@ -195,3 +199,12 @@ def test_parse_cache_drops_old_versions_and_survives_being_read_only(tmp_path: P
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be", "utf-8")
     assert load_notices([tmp_path / "n"], blocked / "notices").notices[0].title == "Test notice, revised"
+
+
+def test_a_councils_notice_lives_in_its_folder(tmp_path: Path) -> None:
+    write_notice(tmp_path / "notices" / "example")
+    write_notice(tmp_path / "notices" / "southwark", text=notice_toml("example/two"))
+    result = load_notices([tmp_path / "notices"])
+    assert [n.id for n in result.notices] == ["example/test"]
+    (error,) = result.errors
+    assert error.key == "council.id" and "not the folder this notice is in (southwark)" in error.message

@@ -23,6 +23,7 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}$")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|javascript:", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
 
@@ -236,8 +237,15 @@ def _parse(data: dict[str, Any], path: Path) -> Notice:
     source_file = root.text("source_file")
     if "/" in source_file or "\\" in source_file or source_file.startswith("."):
         raise _Invalid("source_file", "must be a file name beside the notice, not a path")
+    notice_id = root.text("id")
+    if not _NOTICE_ID.match(notice_id) or notice_id.partition("/")[0] != council.id:
+        raise _Invalid("id", f"{notice_id!r} is not '<council id>/<notice slug>' in lower-case letters, digits "
+                             f"and -, starting with this notice's council id ({council.id}/…)")
+    if path.parent.parent.name == "notices" and path.parent.name != council.id:
+        raise _Invalid("council.id", f"{council.id!r} is not the folder this notice is in "
+                                     f"({path.parent.name}); each council's notices live in its own folder")
     return Notice(
-        id=root.text("id"), title=root.text("title"), council=council, sections=tuple(sections),
+        id=notice_id, title=root.text("title"), council=council, sections=tuple(sections),
         glossary=tuple(glossary), choices=tuple(choices), gaps=tuple(gaps),
         source_file=source_file, last_reviewed=root.text("last_reviewed", required=False),
         ignored=ignored, path=path,
