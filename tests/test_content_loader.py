@@ -67,7 +67,8 @@ def test_sentence_in_two_sections_is_caught(tmp_path: Path) -> None:
            'explanation = "E"\nif_yes = "Y"\nif_no = "N"\nwithdraw = "W"\nlawful_basis = "L"\n'
            'source_quote = "Q"\n', "no section with id 'share-with-school'"),
         (lambda t: "\n  \n", "is empty: a notice starts with `schema = 1`"),
-        (lambda t: t.replace('id = "example/broken"', 'id = "Southwark Early Help"'), "is not '<council id>/"),
+        (lambda t: t.replace('id = "example/broken"', 'id = "Southwark Early Help"'),
+         "is not '<council id>/"),
         (lambda t: t.replace('id = "example/broken"', 'id = "southwark/early-help"'),
          "starting with this notice's council id (example/"),
         (lambda t: t.replace('id = "example/broken"', 'id = "example/Early-Help"'), "lower-case"),

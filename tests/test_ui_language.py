@@ -113,9 +113,10 @@ def test_real_rtl_language_mirrors_and_notes_the_english_fallback(window: MainWi
         other.ensurePolished()
         assert other.font().families()[0] == "Noto Nastaliq Urdu", type(other).__name__
     text = window.topic_view.browser.toPlainText()
-    # No Urdu translation exists yet: the English is shown, and the page says why.
+    # No Urdu translation exists yet: the English is shown, and the page says why (not "being updated").
     assert "We are the council. We help you." in text
-    assert "A translation of this part is being updated, so it is shown in English." in text
+    assert "This part has not been translated yet, so it is shown in English." in text
+    assert "being updated" not in text
     assert window.visit is not None
     assert window.visit.languages_for("who-we-are") == ["en"]
 

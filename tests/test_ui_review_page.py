@@ -81,10 +81,13 @@ def test_the_page_is_in_the_family_language(loaded: LoadResult, lang: str) -> No
         page_html = render_page(view, page, "plain", "")
         title = headings(page_html)[0]
         assert title != english_title and title == i18n._(english_title)
-        if any(view.section(s).plain.fallback for s in page.section_ids):
-            # A part whose translation is out of date is shown in English, and says so.
-            assert i18n._("A translation of this part is being updated, so it is shown in English.") in (
-                html.unescape(page_html))
+        fallbacks = [view.section(s).plain for s in page.section_ids if view.section(s).plain.fallback]
+        if fallbacks:
+            # A part with no translation, or one out of date, is shown in English, and says which.
+            note = ("This part has not been translated yet, so it is shown in English."
+                    if fallbacks[0].status == "missing" else
+                    "A translation of this part is being updated, so it is shown in English.")
+            assert i18n._(note) in html.unescape(page_html)
         elif lang in SCRIPTS:
             text = re.sub(r"<[^>]+>", " ", page_html.split("<body", 1)[1])
             letters = [c for c in html.unescape(text) if c.isalpha()]

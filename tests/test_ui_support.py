@@ -20,12 +20,12 @@ GLOSSARY = '[[glossary]]\nterm = "council"\nmeaning = "The local government for 
 
 def sample_notices(folder: Path) -> LoadResult:
     """Two notices for one council (like Redcar and Cleveland) and one for another."""
-    write_notice(folder / "a", text=notice_toml("example/test", extra=GLOSSARY))
-    write_notice(folder / "b", text=notice_toml("example/two").replace(
+    write_notice(folder / "example", text=notice_toml("example/test", extra=GLOSSARY))
+    write_notice(folder / "example", "two.toml", text=notice_toml("example/two").replace(
         'title = "Test notice"', 'title = "Early help"'))
     other = notice_toml("other/one").replace('id = "example"\nname = "Example Council"',
                                              'id = "other"\nname = "Other Council"')
-    write_notice(folder / "c", text=other)
+    write_notice(folder / "other", text=other)
     result = load_notices([folder])
     assert result.errors == [], result.errors
     return result

@@ -23,6 +23,7 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
 _NOTICE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}/[a-z0-9][a-z0-9-]{0,62}$")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|javascript:", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # control characters other than tab and newline
@@ -160,7 +161,7 @@ class _Reader:
 def _parse(data: dict[str, Any], path: Path) -> Notice:
     root = _Reader(data, "")
     root.unknown(("schema", "id", "title", "source_file", "last_reviewed", "council", "section",
-                  "glossary", "choice", "gap", "ignored"))
+                  "glossary", "choice", "gap", "ignored", "translated"))
     schema = data.get("schema")
     if schema != SCHEMA_VERSION:
         raise _Invalid("schema", f"must be {SCHEMA_VERSION} (this app reads schema {SCHEMA_VERSION})")
@@ -239,8 +240,8 @@ def _parse(data: dict[str, Any], path: Path) -> Notice:
         raise _Invalid("source_file", "must be a file name beside the notice, not a path")
     notice_id = root.text("id")
     if not _NOTICE_ID.match(notice_id) or notice_id.partition("/")[0] != council.id:
-        raise _Invalid("id", f"{notice_id!r} is not '<council id>/<notice slug>' in lower-case letters, digits "
-                             f"and -, starting with this notice's council id ({council.id}/…)")
+        raise _Invalid("id", f"{notice_id!r} is not '<council id>/<notice slug>' in lower-case letters, "
+                             f"digits and -, starting with this notice's council id ({council.id}/…)")
     if path.parent.parent.name == "notices" and path.parent.name != council.id:
         raise _Invalid("council.id", f"{council.id!r} is not the folder this notice is in "
                                      f"({path.parent.name}); each council's notices live in its own folder")
@@ -248,8 +249,20 @@ def _parse(data: dict[str, Any], path: Path) -> Notice:
         id=notice_id, title=root.text("title"), council=council, sections=tuple(sections),
         glossary=tuple(glossary), choices=tuple(choices), gaps=tuple(gaps),
         source_file=source_file, last_reviewed=root.text("last_reviewed", required=False),
-        ignored=ignored, path=path,
+        ignored=ignored, path=path, translated=_languages(root),
     )
+
+
+def _languages(root: _Reader) -> tuple[str, ...]:
+    languages = root.text_list("translated")
+    for i, code in enumerate(languages):
+        if not _LANG.match(code):
+            raise _Invalid(f"translated[{i}]", f"{code!r} is not a language code such as pl or pa")
+    if "en" in languages:
+        raise _Invalid("translated", "English is the notice's own language; list only its translations")
+    if len(set(languages)) != len(languages):
+        raise _Invalid("translated", "a language appears twice")
+    return languages
 
 
 def _cached(cache: Path | None, digest: str) -> dict[str, Any] | None:

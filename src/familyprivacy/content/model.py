@@ -68,6 +68,9 @@ class Notice:
     last_reviewed: str = ""
     ignored: tuple[str, ...] = ()  # source lines that are page furniture, not notice text
     path: Path | None = field(default=None, compare=False)
+    # The languages this notice ships translated: complete, and held so by the tests. A notice can
+    # ship in English alone; in any other language its untranslated parts say so, in English.
+    translated: tuple[str, ...] = ()
 
     def sections_for(self, topic: str) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if s.topic == topic)
