@@ -8,6 +8,7 @@ reported and counts as unsigned.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -209,3 +210,16 @@ def test_a_review_pack_for_every_notice_in_english_and_urdu(tmp_path: Path) -> N
     out = tmp_path / "pack.pdf"
     assert main(["review-pack", "redcar-and-cleveland/early-help", "--lang", "ur", "-o", str(out)]) == 0
     assert len(PdfReader(str(out)).pages) > 5
+
+
+def test_a_notice_with_todos_cannot_be_signed_off(resources: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = _notice(resources).path
+    assert path is not None
+    text = path.read_text("utf-8")
+    plain = re.search(r"^plain = '''\n", text, re.MULTILINE)
+    assert plain is not None
+    path.write_text(text[:plain.end()] + "TODO: say this plainly. " + text[plain.end():], "utf-8")
+    assert main(["sign-off", NOTICE, "--by", "Priya Shah", "--role", "Information governance lead"]) == 1
+    assert "is not ready (1 TODO; first: section " in capsys.readouterr().err
+    assert not signoff.signoff_path(_notice(resources)).exists()

@@ -25,8 +25,28 @@ COMMAND_MODULES = (
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from familyprivacy.content.check import format_report, run_check
+    """0: every notice passes and is ready; 1: a failure, a file error, or a notice not ready (a plain
+    text still starting "TODO"); 2: wrong use (``--watch`` needs exactly one notice file or id)."""
+    from familyprivacy.content.check import format_report, run_check, watch
 
+    if args.watch:
+        if args.json or len(args.paths) != 1:
+            print("familyprivacy check: --watch takes exactly one notice (its .toml file or its id), "
+                  "and no --json", file=sys.stderr)
+            return 2
+        target = Path(args.paths[0])
+        if not target.is_file():
+            from familyprivacy.content.loader import load_all
+
+            notices = load_all().notices
+            found = next((n.path for n in notices if n.id == args.paths[0] and n.path), None)
+            if found is None:
+                known = ", ".join(sorted(n.id for n in notices))
+                print(f"familyprivacy check: no notice file or id {args.paths[0]!r}. Known: {known}",
+                      file=sys.stderr)
+                return 2
+            target = found
+        return watch(target)
     report = run_check([Path(p) for p in args.paths] or [paths.notices_dir()])
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -114,12 +134,18 @@ def _cmd_sign_off(args: argparse.Namespace) -> int:
     if not by or not role or any(ord(c) < 32 for c in by + role):
         print("familyprivacy sign-off: --by and --role must be a name and a role, in words", file=sys.stderr)
         return 2
-    failures = check_notice(notice).failures
+    report = check_notice(notice)
+    failures = report.failures
     if failures:
         print(f"familyprivacy sign-off: {notice.id} fails the check, so it cannot be signed off:",
               file=sys.stderr)
         for failure in failures[:10]:
             print(f"  {failure}", file=sys.stderr)
+        return 1
+    if report.todos:
+        count = len(report.todos)
+        print(f"familyprivacy sign-off: {notice.id} is not ready ({count} TODO{'s' if count != 1 else ''}; "
+              f"first: {report.todos[0]}), so it cannot be signed off", file=sys.stderr)
         return 1
     if lang:
         texts = localize(notice, lang).texts()
@@ -183,9 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="validate notices: schema, verbatim wording, ICO "
-                           "checklist, readability, translation coverage")
+                           "checklist, readability, translation coverage; exits 1 on a failure or a "
+                           "notice not ready (a plain text still starting TODO)")
     check.add_argument("paths", nargs="*", help="notice files or folders (default: all)")
     check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument("--watch", action="store_true",
+                       help="check one notice (a file or id) again each time it or its source file is "
+                       "saved, showing its ICO checklist and readability; Ctrl+C stops")
     check.set_defaults(func=_cmd_check)
 
     render = sub.add_parser("render", help="a notice as a standalone HTML page or JSON")

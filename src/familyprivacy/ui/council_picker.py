@@ -5,14 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from familyprivacy.content.check import ready_notices
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _
 from familyprivacy.ui.big_button import BigButton
 
 
 def councils(notices: list[Notice]) -> list[tuple[str, str]]:
-    """(id, name) of every council with a notice, sorted by name."""
-    found = {n.council.id: n.council.name for n in notices}
+    """(id, name) of every council with a notice ready to offer to a family, sorted by name (a notice
+    with plain text still to write, "TODO", is not offered)."""
+    found = {n.council.id: n.council.name for n in ready_notices(notices)}
     return sorted(found.items(), key=lambda item: item[1])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from familyprivacy.content.check import ready_notices
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _
 from familyprivacy.ui.big_button import BigButton
@@ -36,7 +37,8 @@ class NoticePicker(QWidget):
             self._list.removeWidget(button)
             button.deleteLater()
         self.buttons = []
-        self._notices = sorted(notices, key=lambda n: (n.council.name, n.title))
+        # A notice with plain text still to write ("TODO") is never offered to a family.
+        self._notices = sorted(ready_notices(notices), key=lambda n: (n.council.name, n.title))
         for notice in self._notices:
             button = BigButton(notice.id)
             button.clicked.connect(lambda _checked=False, n=notice.id: self.chosen.emit(n))
