@@ -1,7 +1,8 @@
 """Records store figures, each beside a baseline measured in the same run.
 
-- save: one decision event, durably (validate, encrypt, sign, chain, commit with fsync),
-  against a plain SQLite insert of a row of the same size with the same durability
+- save: one decision event, durably (validate, encrypt, sign, chain, commit with fsync, then the
+  anchor beside the file: written, fsync'd, renamed, its folder fsync'd), against a plain SQLite
+  insert of a row of the same size with the same durability
   (WAL, synchronous=FULL, one transaction per row). Target: within 3x.
 - unlock: Argon2id with the default parameters (target: about half a second).
 - verify: the whole chain of 10,000 events (hashes, signatures, links, bodies),

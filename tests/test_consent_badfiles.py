@@ -107,30 +107,31 @@ def test_someone_elses_key(tmp_path: Path) -> None:
     theirs.close()
     with Store.open(mine) as store, pytest.raises(WrongPassphrase):
         store.unlock("their passphrase")
-    # their wrapped key and key parameters pasted into my file: my passphrase no longer opens it
+    # their wrapped key and key parameters pasted into my file: they do not match my device key's seal on
+    # the key settings, so my file says its settings were changed (not that my passphrase is wrong)
     copy = tmp_path / "pasted" / "records.db"
     copy.parent.mkdir()
     shutil.copy(mine, copy)
-    src = sqlite3.connect(theirs.path)
-    wrapped = src.execute("SELECT name, value FROM meta WHERE name IN ('wrapped_key', 'kdf')").fetchall()
-    src.close()
-    conn = sqlite3.connect(copy)
-    conn.executemany("UPDATE meta SET value = ? WHERE name = ?", [(v, n) for n, v in wrapped])
-    conn.commit()
-    conn.close()
-    _refused(copy, WrongPassphrase, "does not unlock")
-    # … and with their store id too, their passphrase opens the wrapped key but not my device key
-    src = sqlite3.connect(theirs.path)
-    store_id = src.execute("SELECT value FROM meta WHERE name = 'store_id'").fetchone()[0]
-    src.close()
-    conn = sqlite3.connect(copy)
-    conn.execute("UPDATE meta SET value = ? WHERE name = 'store_id'", (store_id,))
-    conn.commit()
-    conn.close()
+    _paste(theirs.path, copy, "wrapped_key", "kdf")
+    _refused(copy, StoreCorrupt, "key settings are damaged")
+    # … and with their store id, seal and public key too, their passphrase opens the wrapped key but not
+    # my device key
+    _paste(theirs.path, copy, "store_id", "key_seal", "device_public_key")
     before = _snapshot(copy.parent)
     with Store.open(copy) as store, pytest.raises(StoreCorrupt, match="device key"):
         store.unlock("their passphrase")
     assert _snapshot(copy.parent) == before
+
+
+def _paste(source: Path, target: Path, *names: str) -> None:
+    src = sqlite3.connect(source)
+    rows = src.execute(f"SELECT name, value FROM meta WHERE name IN ({', '.join('?' * len(names))})",
+                       names).fetchall()
+    src.close()
+    conn = sqlite3.connect(target)
+    conn.executemany("UPDATE meta SET value = ? WHERE name = ?", [(v, n) for n, v in rows])
+    conn.commit()
+    conn.close()
 
 
 def test_a_store_that_fails_to_open_does_not_take_the_caller_down(tmp_path: Path) -> None:

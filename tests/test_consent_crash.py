@@ -7,8 +7,10 @@ every acknowledged event is there and the whole chain verifies.
 Where each round's kill lands is chosen, not left to the machine's speed. Most rounds freeze the
 child just before a chosen SQL statement of a chosen save (through the connection's trace
 callback: opening the store, the visit's save, or the n-th decision's, between writing the event
-and its outbox row, or before COMMIT...) and kill it there; the rest kill it as soon as it has
-acknowledged n decisions, wherever it then is (in an fsync, say). The choices come from a seed
+and its outbox row, or before COMMIT...) and kill it there; some freeze it after a save's COMMIT but
+before the save is acknowledged, while the anchor beside the store (the record of acknowledged saves) is
+written: a store left ahead of its anchor must verify, never be reported as a loss; the rest kill it as
+soon as it has acknowledged n decisions, wherever it then is (in an fsync, say). The choices come from a seed
 that is printed; ``FAMILYPRIVACY_TEST_SEED=<seed>`` replays them. More rounds by hand::
 
     .venv/bin/python tests/test_consent_crash.py 1000
@@ -35,7 +37,7 @@ if __name__ == "__main__":
 
 from familyprivacy.consent import db
 from familyprivacy.consent.crypto import KdfParams
-from familyprivacy.consent.store import Store
+from familyprivacy.consent.store import ANCHOR_SQL, Store
 from tests.test_consent_model import sample_decision, sample_visit
 from tests.waiting import pick_seed
 
@@ -46,9 +48,13 @@ SAVE_POINTS = ("SELECT seq, hash FROM events", "INSERT INTO events", "INSERT INT
                "INSERT OR REPLACE INTO meta", "COMMIT")
 # ... and those of Store.open (the first read recovers the WAL a killed child left).
 OPEN_POINTS = ("PRAGMA user_version", "PRAGMA quick_check", "PRAGMA journal_mode", "SELECT name, value")
+# ... and, once a save has committed, before its anchor is read and written, or before the anchor's new
+# version (written and fsync'd under a temporary name) takes its place.
+ANCHOR_RENAME = "rename the anchor"
+ANCHOR_POINTS = (ANCHOR_SQL, ANCHOR_RENAME)
 MAX_DECISIONS = 4
 # Share of the rounds per kind of kill point; at least half are frozen inside a decision's save.
-SHARES = {"decision": 0.6, "acked": 0.2, "visit": 0.1, "open": 0.1}
+SHARES = {"decision": 0.5, "acked": 0.2, "visit": 0.1, "open": 0.1, "anchor": 0.1}
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ def plan(rounds: int, rng: random.Random) -> list[KillPoint]:
             points.append(KillPoint(kind, 1, rng.choice(SAVE_POINTS)))
         elif kind == "open":
             points.append(KillPoint(kind, 0, rng.choice(OPEN_POINTS)))
+        elif kind == "anchor":  # after the COMMIT of the visit's save (step 1) or of a decision's
+            points.append(KillPoint(kind, rng.randint(0, MAX_DECISIONS) + 1, rng.choice(ANCHOR_POINTS)))
         else:
             points.append(KillPoint(kind, 0, acked=rng.randint(1, MAX_DECISIONS)))
     return points
@@ -107,6 +115,16 @@ def _child(path: Path, out: int, round_no: int, point: KillPoint) -> None:
                 return conn
 
             db.connect = traced  # type: ignore[assignment]  # in this forked child only
+
+        if point.before == ANCHOR_RENAME:
+            real_replace = os.replace
+
+            def replace(src: Any, dst: Any) -> None:
+                if str(dst).endswith(".anchor"):
+                    freeze(ANCHOR_RENAME)
+                real_replace(src, dst)
+
+            os.replace = replace  # in this forked child only
 
         def passed(done: int) -> None:
             if point.before and done >= point.step:
@@ -188,10 +206,12 @@ def _check(path: Path, acknowledged_visits: set[str], acknowledged_events: set[s
                             "WHERE e.seq IS NULL").fetchone() == (0,)
     finally:
         conn.close()
+    assert path.with_name(path.name + ".anchor").exists()
     with Store.open(path) as store:
         store.unlock(PASS)
-        report = store.verify()  # every link, signature and body
-        assert report.bodies_checked == report.events
+        report = store.verify()  # every link, signature, body and seal; nothing acknowledged is missing
+        assert report.bodies_checked == report.events == report.outbox_sealed
+        assert report.acknowledged is not None and report.acknowledged <= report.events
         stored = {e.event_id for e in store.events()}
         missing = acknowledged_events - stored
         assert not missing, f"{len(missing)} acknowledged events were lost"
@@ -219,7 +239,9 @@ def run_crash_loop(folder: Path, rounds: int, seed: int, check_every: int = 25
                 (visits if kind == "V" else events).add(ident)
                 acked += 1
         after = _event_count(path)
-        if point.before:  # frozen before the save in flight committed: it left nothing at all
+        if point.kind == "anchor":  # frozen after it committed, before it was acknowledged
+            assert after - before == acked + 1, f"round {round_no}, {point}: {after - before} new, {acked}"
+        elif point.before:  # frozen before the save in flight committed: it left nothing at all
             assert after - before == acked, f"round {round_no}, {point}: {after - before} new, {acked} acked"
         else:  # killed anywhere: the save in flight may or may not have committed
             assert after - before in (acked, acked + 1), f"round {round_no}, {point}"

@@ -17,8 +17,11 @@ PASSPHRASE = "schema fixture passphrase"  # as in fixtures/consent/make_fixture.
 
 
 def _copy(fixture: Path, tmp_path: Path) -> Path:
+    """The fixture as a worker's store, with its anchor when it has one (schema 2 on)."""
     target = tmp_path / "records.db"
     shutil.copy(fixture, target)
+    if (anchor := fixture.with_name(fixture.name + ".anchor")).exists():
+        shutil.copy(anchor, tmp_path / "records.db.anchor")
     return target
 
 
@@ -52,36 +55,40 @@ def test_released_stores_open_verify_and_read(tmp_path: Path, fixture: Path) -> 
         assert store.worker_name() == "Fixture Worker"
 
 
-def _add_v2(monkeypatch: pytest.MonkeyPatch, statement: str) -> None:
-    def to_v2(conn: sqlite3.Connection) -> None:
+RELEASED = schema.current_version()
+NEXT = RELEASED + 1  # a release to come, for the runner's own tests
+
+
+def _add_next(monkeypatch: pytest.MonkeyPatch, statement: str) -> None:
+    def to_next(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
-    monkeypatch.setitem(schema.MIGRATIONS, 2, to_v2)
+    monkeypatch.setitem(schema.MIGRATIONS, NEXT, to_next)
 
 
 def test_upgrade_backs_up_then_migrates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _copy(FIXTURES / "schema_v1.db", tmp_path)
-    _add_v2(monkeypatch, "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+    _add_next(monkeypatch, "ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
     with Store.open(path) as store:
         store.unlock(PASSPHRASE)
         assert store.verify().events == 6
-    assert _version(path) == 2
+    assert _version(path) == NEXT
     backup = tmp_path / "records.schema-v1.backup.db"
-    assert _version(backup) == 1
-    monkeypatch.delitem(schema.MIGRATIONS, 2)
-    with Store.open(backup) as old:  # the backup is a complete v1 store
+    assert _version(backup) == 1 and backup.stat().st_mode & 0o077 == 0  # the worker's alone, like the store
+    monkeypatch.delitem(schema.MIGRATIONS, NEXT)
+    with Store.open(backup) as old:  # the backup is a complete v1 store (upgraded in its turn when opened)
         old.unlock(PASSPHRASE)
         assert old.verify().events == 6
 
 
 def test_a_failed_migration_leaves_the_store_as_it_was(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _copy(FIXTURES / "schema_v1.db", tmp_path)
-    _add_v2(monkeypatch, "ALTER TABLE no_such_table ADD COLUMN x")
-    with pytest.raises(StoreCorrupt, match=r"records\.db: could not be upgraded to schema 2"):
+    path = _copy(FIXTURES / f"schema_v{RELEASED}.db", tmp_path)
+    _add_next(monkeypatch, "ALTER TABLE no_such_table ADD COLUMN x")
+    with pytest.raises(StoreCorrupt, match=rf"records\.db: could not be upgraded to schema {NEXT}"):
         Store.open(path)
-    assert _version(path) == 1
-    monkeypatch.delitem(schema.MIGRATIONS, 2)
+    assert _version(path) == RELEASED
+    monkeypatch.delitem(schema.MIGRATIONS, NEXT)
     with Store.open(path) as store:
         store.unlock(PASSPHRASE)
         assert store.verify().events == 6

@@ -49,7 +49,7 @@ def test_first_run_creates_then_unlocks_each_workers_own_records(qtbot: QtBot, n
     qtbot.keyClicks(screen.new_passphrase, GOOD)
     qtbot.keyClicks(screen.confirm, GOOD + "x")
     qtbot.mouseClick(screen.create_button, LEFT)
-    assert "differ" in screen.message.text() and not records.store_path("Sam Carter").exists()
+    assert "differ" in screen.message.text() and records.store_paths() == []
     screen.confirm.setText(GOOD)
     qtbot.keyClicks(screen.new_pin, "2468")
     with qtbot.waitSignal(screen.unlocked) as got:
@@ -59,18 +59,23 @@ def test_first_run_creates_then_unlocks_each_workers_own_records(qtbot: QtBot, n
     assert session.check("2468") and not session.check("1357") and session.check(GOOD)
     assert not session.check("2468", allow_pin=False)
     session.store.close()
+    # no name in any path: the folder's name is random, the name is inside the store, encrypted
+    assert [p.parent.name for p in records.store_paths()] == [session.store.path.parent.name]
+    assert "sam" not in str(session.store.path.relative_to(records.workers_dir())).casefold()
 
-    Store.create(records.store_path("Kim Lee"), "another strong one here", "Kim Lee",
+    Store.create(records.new_store_path(), "another strong one here", "Kim Lee",
                  KdfParams.fast_for_tests()).close()
     screen.refresh()
     assert screen.pages.currentWidget() is screen.unlock_page
-    assert screen.worker.isVisible() and [screen.worker.itemText(i) for i in range(2)] == ["Kim Lee",
-                                                                                           "Sam Carter"]
-    screen.worker.setCurrentText("Kim Lee")
-    qtbot.keyClicks(screen.passphrase, GOOD)  # Sam's passphrase does not open Kim's records
+    assert not screen.worker.isVisible() and screen.worker.count() == 0  # nobody's name before unlocking
+    qtbot.keyClicks(screen.passphrase, "not anyone's passphrase")
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     assert "not right" in screen.message.text()
-    screen.worker.setCurrentText("Sam Carter")
+    qtbot.keyClicks(screen.passphrase, "another strong one here")  # Kim's opens Kim's records, not Sam's
+    with qtbot.waitSignal(screen.unlocked) as got:
+        qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert got.args[0].store.worker_name() == "Kim Lee"
+    got.args[0].store.close()
     qtbot.keyClicks(screen.passphrase, GOOD)
     with qtbot.waitSignal(screen.unlocked) as got:
         qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
@@ -78,9 +83,31 @@ def test_first_run_creates_then_unlocks_each_workers_own_records(qtbot: QtBot, n
     assert got.args[0].pin_hash is None
     got.args[0].store.close()
 
+    # two workers who chose the same passphrase: it opens both, and the worker says whose
+    Store.create(records.new_store_path(), GOOD, "Alex Doe", KdfParams.fast_for_tests()).close()
+    screen.refresh()
+    qtbot.keyClicks(screen.passphrase, GOOD)
+    with qtbot.assertNotEmitted(screen.unlocked):
+        qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    assert screen.worker.isVisible() and [screen.worker.itemText(i) for i in range(2)] == ["Alex Doe",
+                                                                                           "Sam Carter"]
+    screen.worker.setCurrentText("Sam Carter")
+    with qtbot.waitSignal(screen.unlocked) as got:
+        qtbot.mouseClick(screen.unlock, LEFT)
+    assert got.args[0].store.worker_name() == "Sam Carter" and not screen.worker.isVisible()
+    got.args[0].store.close()
+
+    screen.show_create(True)  # the same name and passphrase again: those records exist already
+    qtbot.keyClicks(screen.name, "sam carter")
+    qtbot.keyClicks(screen.new_passphrase, GOOD)
+    qtbot.keyClicks(screen.confirm, GOOD)
+    with qtbot.assertNotEmitted(screen.unlocked):
+        qtbot.mouseClick(screen.create_button, LEFT)
+    assert "already exist" in screen.message.text() and len(records.store_paths()) == 3
+
 
 def test_a_damaged_store_is_reported_and_left_alone(qtbot: QtBot, no_translations: None) -> None:
-    path = records.store_path("Sam Carter")
+    path = records.new_store_path()
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a database at all" * 100)
     screen = UnlockScreen(kdf=KdfParams.fast_for_tests)
@@ -206,7 +233,7 @@ def test_input_keeps_the_app_unlocked(qtbot: QtBot) -> None:
 def test_unlock_wait_is_told_in_the_right_plural(qtbot: QtBot) -> None:
     from familyprivacy import i18n
 
-    Store.create(records.store_path("Kim Lee"), GOOD, "Kim Lee", KdfParams.fast_for_tests()).close()
+    Store.create(records.new_store_path(), GOOD, "Kim Lee", KdfParams.fast_for_tests()).close()
     clock = Clock()
     screen = UnlockScreen(kdf=KdfParams.fast_for_tests, backoff=Backoff(clock))
     _win = host(qtbot, screen)

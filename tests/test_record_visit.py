@@ -29,7 +29,7 @@ SKIPPED = "The family has read this notice before"
 
 def _locked_window(qtbot: QtBot) -> Iterator[MainWindow]:
     """A worker's store and the app's window, locked as it opens, on the Stockton notice."""
-    Store.create(records.store_path("Sam Carter"), PASSPHRASE, "Sam Carter",
+    Store.create(records.new_store_path(), PASSPHRASE, "Sam Carter",
                  KdfParams.fast_for_tests()).close()
     notice = load_all().by_id(NOTICE)
     prefs = settings.Loaded(settings.Settings(council=notice.council.id))

@@ -10,7 +10,7 @@ import pytest
 
 from familyprivacy import paths
 from familyprivacy.cli import main
-from familyprivacy.consent.cli import store_path
+from familyprivacy.consent.cli import new_store_path
 from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.model import Capture, Child, Decision, Grantor, Visit, Worker, utc_now
 from familyprivacy.consent.store import Store
@@ -21,7 +21,7 @@ PASS = "correct horse battery"
 
 
 def _store_with_a_visit() -> tuple[Path, int]:
-    path = store_path("Jo Caseworker")
+    path = new_store_path()
     path.parent.mkdir(parents=True)
     with Store.create(path, PASS, "Jo Caseworker", kdf=KdfParams.fast_for_tests()) as store:
         visit = Visit(council_id="essex", notice_id="essex/childrens-services", case_reference="CH-12345",

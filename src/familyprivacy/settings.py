@@ -107,7 +107,8 @@ def save(settings: Settings) -> None:
     path = settings_path()
     tmp = path.with_name(path.name + ".tmp")
     text = json.dumps(asdict(settings), indent=2, sort_keys=True) + "\n"
-    with tmp.open("w", encoding="utf-8") as fh:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)  # owner-only
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())

@@ -24,6 +24,11 @@ from familyprivacy.consent.errors import StoreCorrupt, WrongPassphrase
 
 NONCE_BYTES = 12
 KEY_BYTES = 32
+# The weakest Argon2id settings this app ever writes (``KdfParams.fast_for_tests``): a store that asks for
+# less was not made by it. Stronger settings that were lowered are caught by the key-settings seal instead
+# (``Store.unlock``), since the tests' own stores must keep opening.
+MIN_MEMORY_COST = 1024
+MIN_ITERATIONS = 1
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,10 @@ class KdfParams:
                 or not 1 <= params.iterations <= 100 or not 1 <= params.lanes <= 16:
             raise StoreCorrupt("the store's key parameters are out of range")
         return params
+
+    def weakened(self) -> bool:
+        """Below the weakest settings this app writes (``MIN_MEMORY_COST``, ``MIN_ITERATIONS``)."""
+        return self.memory_cost < MIN_MEMORY_COST or self.iterations < MIN_ITERATIONS
 
     def derive(self, passphrase: str) -> bytes:
         kdf = Argon2id(salt=self.salt, length=KEY_BYTES, iterations=self.iterations, lanes=self.lanes,

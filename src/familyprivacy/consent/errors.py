@@ -49,3 +49,16 @@ class ChainBroken(StoreError):
     def __init__(self, seq: int, message: str) -> None:
         super().__init__(message)
         self.seq = seq
+
+
+class SavesLost(ChainBroken):
+    """``verify`` found the store behind what was acknowledged to the worker or confirmed by the inbox
+    (the anchor file beside the store says so), or the anchor itself missing or not this store's.
+    ``seq`` is the first event that is missing or differs (0 when no single event can be named)."""
+
+
+class IndexDamaged(ChainBroken):
+    """``verify`` found damage only in the file's indexes; ``records repair`` rebuilds them from the rows."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(0, message)

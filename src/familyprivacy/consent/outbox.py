@@ -5,6 +5,12 @@ waiting → sent → confirmed, or to problem (and back to sent on a retry);
 confirmed is final. Nothing is erased before the council's inbox has confirmed
 it, and then only a whole visit at once, keeping the header, hash and signature
 so the chain still verifies.
+
+Every row carries a seal (a MAC under the store's key over its seq, its event's
+hash, state, reason and time) rewritten with each change, so ``verify`` catches
+a state set by anyone but the app; and the newest confirmed event is kept in the
+store's anchor (``consent.anchor``), so a confirmation undone by putting back an
+older file is caught too.
 """
 
 from __future__ import annotations
@@ -39,7 +45,11 @@ class OutboxMixin:
     def _keys(self) -> object:
         raise NotImplementedError
 
-    def _transaction(self) -> AbstractContextManager[None]:
+    def _transaction(self, anchored: bool = False) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def _outbox_seal(self, seq: int, event_hash: str, state: str, reason: str | None,
+                     changed_at: float) -> str:
         raise NotImplementedError
 
     def outbox_pending(self, limit: int) -> list[Envelope]:
@@ -100,7 +110,7 @@ class OutboxMixin:
         ids = list(dict.fromkeys(event_ids))
         if not ids:
             return
-        with self._transaction():
+        with self._transaction(anchored=True):
             seqs: list[int] = []
             for chunk in _chunked(ids):
                 marks = ",".join("?" * len(chunk))
@@ -110,12 +120,16 @@ class OutboxMixin:
                 raise UnknownRecord(f"{len(ids) - len(seqs)} of the {len(ids)} event ids are not "
                                     "in this store; nothing was marked")
             states = ",".join("?" * len(allowed))
+            now = time.time()
             for chunk in _chunked(seqs):
                 marks = ",".join("?" * len(chunk))
-                self._conn.execute(
-                    f"UPDATE outbox SET state = ?, reason = ?, changed_at = ? "  # noqa: S608
-                    f"WHERE seq IN ({marks}) AND state IN ({states})",
-                    (new, reason, time.time(), *chunk, *allowed))
+                rows = self._conn.execute(
+                    f"SELECT o.seq, e.hash FROM outbox o JOIN events e ON e.seq = o.seq "  # noqa: S608
+                    f"WHERE o.seq IN ({marks}) AND o.state IN ({states})", (*chunk, *allowed)).fetchall()
+                self._conn.executemany(
+                    "UPDATE outbox SET state = ?, reason = ?, changed_at = ?, mac = ? WHERE seq = ?",
+                    [(new, reason, now, self._outbox_seal(seq, str(digest), new, reason, now), seq)
+                     for seq, digest in rows])
 
 
 def _chunked(values: list[Any], size: int = 500) -> Iterator[list[Any]]:

@@ -1,14 +1,16 @@
 """The store's SQLite schema and its forward migrations.
 
 ``PRAGMA user_version`` holds the schema version. Version 1 is the first
-release; each later release appends one migration to ``MIGRATIONS`` and keeps a
-fixture database of every released version in ``tests/fixtures/consent/`` so the
-upgrade is tested. A migration runs in one transaction, after a backup copy of
-the file is written beside it; a store newer than this code is never touched.
+release; version 2 seals each outbox row (``outbox.mac``). Each later release
+appends one migration to ``MIGRATIONS`` and keeps a fixture database of every
+released version in ``tests/fixtures/consent/`` so the upgrade is tested. A
+migration runs in one transaction, after a backup copy of the file is written
+beside it; a store newer than this code is never touched.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +55,13 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_state ON outbox (state, seq);
 """
 
+SCHEMA_V2 = """
+-- Each outbox row's seal: a MAC under the store's key over its seq, its event's hash, state, reason and
+-- time, rewritten with every change the app makes, so a state edited by anyone else no longer matches.
+-- NULL only on rows written before version 2, until the store's first unlock by a release that seals them.
+ALTER TABLE outbox ADD COLUMN mac TEXT;
+"""
+
 
 def _statements(script: str) -> list[str]:
     """Split a script into statements (executescript would commit the caller's transaction)."""
@@ -72,8 +81,13 @@ def _to_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _to_v2(conn: sqlite3.Connection) -> None:
+    for statement in _statements(SCHEMA_V2):
+        conn.execute(statement)
+
+
 # MIGRATIONS[n] brings a store from version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2}
 
 
 def current_version() -> int:
@@ -108,6 +122,7 @@ def upgrade(conn: sqlite3.Connection, path: Path) -> int:
         raise StoreCorrupt(f"{path}: has no schema version; it is not a finished records store")
     backup = path.with_name(f"{path.stem}.schema-v{version}.backup{path.suffix}")
     if not backup.exists():
+        os.close(os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # the worker's alone
         dest = sqlite3.connect(backup)
         try:
             conn.backup(dest)

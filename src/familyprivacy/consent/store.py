@@ -4,7 +4,9 @@ One SQLite file per worker. Each visit and each decision is an event in the
 signed hash chain of ``consent.envelope``: the header (routing facts only) is in
 clear, the body (everything personal) is AES-GCM encrypted under the data key,
 which only the worker's passphrase unwraps. Each event and its outbox row are
-written in one fully-synced transaction, so a save that returned survives a crash.
+written in one fully-synced transaction, and a save returns only once the anchor
+beside the file (``consent.anchor``) names it too, so a save that returned
+survives a crash, and one that later goes missing is reported by ``verify``.
 
 Typical use by the recording screens::
 
@@ -15,6 +17,8 @@ Typical use by the recording screens::
     store.current_decisions(visit_id)                       # {choice_id: Decision}, derived from events
     store.find_by_case_reference("CH-12345")                # decrypts and matches in memory
     store.set_secret("inbox-device-token", token)          # encrypted; store.secret(name) reads it
+    store.verify()                                          # chain, seals, anchor, integrity_check
+    store.repair()                                          # rebuild damaged indexes from the rows
     store.lock()
 
 ``find_by_case_reference`` decrypts the visit bodies and compares in memory,
@@ -36,19 +40,52 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from familyprivacy.consent import crypto, db, schema, state
-from familyprivacy.consent.chain import VerifyReport, verify_chain
-from familyprivacy.consent.envelope import GENESIS, Envelope, canonical, public_key_bytes, seal
-from familyprivacy.consent.errors import NotAStore, StoreCorrupt, StoreError, StoreLocked, UnknownRecord
+from familyprivacy import paths
+from familyprivacy.consent import anchor, crypto, db, schema, state
+from familyprivacy.consent.anchor import Anchor, AnchorUnreadable, Mark, Problem
+from familyprivacy.consent.chain import (
+    HEAD_VERSION,
+    ChainState,
+    VerifyReport,
+    check_chain,
+    check_head,
+    head_version,
+    outbox_seal,
+    seal_head,
+)
+from familyprivacy.consent.envelope import (
+    GENESIS,
+    Envelope,
+    canonical,
+    load_public_key,
+    public_key_bytes,
+    seal,
+)
+from familyprivacy.consent.errors import (
+    ChainBroken,
+    IndexDamaged,
+    NotAStore,
+    SavesLost,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+    UnknownRecord,
+)
 from familyprivacy.consent.model import Decision, ModelError, Visit, new_id, utc_now
 from familyprivacy.consent.outbox import OutboxMixin
 
 _Record = TypeVar("_Record", Visit, Decision)
 _SEALED_PREFIX = "secret:"  # meta rows of ``set_secret``; the rest of meta is the store's own
+# After a save's COMMIT, the first statement of writing its anchor (the crash tests freeze just before it);
+# the same question asked anywhere else is worded differently, so that nothing else matches it.
+ANCHOR_SQL = "SELECT e.seq, e.hash FROM events e ORDER BY e.seq DESC LIMIT 1"
+_LAST_SQL = "SELECT seq AS newest, hash FROM events ORDER BY seq DESC LIMIT 1"
+_CONFIRMED_SQL = ("SELECT e.seq, e.hash FROM outbox o JOIN events e ON e.seq = o.seq "
+                  "WHERE o.state = 'confirmed' ORDER BY o.seq DESC LIMIT 1")
 
 
 class Store(OutboxMixin):
@@ -86,20 +123,23 @@ class Store(OutboxMixin):
             raise StoreError("the store needs the worker's name")
         if path.exists():
             raise StoreError(f"{path}: a file is already there; it was not changed")
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        paths.private_mkdir(path.parent)
         params = kdf or crypto.KdfParams.default()
         data_key, signing_key = crypto.new_key(), Ed25519PrivateKey.generate()
         store_id, device_id = new_id(), new_id()
         raw_private = signing_key.private_bytes(serialization.Encoding.Raw,
                                                 serialization.PrivateFormat.Raw,
                                                 serialization.NoEncryption())
+        kdf_json = params.to_json().encode()
+        wrapped = crypto.wrap_data_key(passphrase, params, data_key, store_id)
         meta: dict[str, bytes] = {
             "format": schema.FORMAT, "store_id": store_id.encode(), "device_id": device_id.encode(),
-            "created_at": utc_now().encode(), "kdf": params.to_json().encode(),
-            "wrapped_key": crypto.wrap_data_key(passphrase, params, data_key, store_id),
+            "created_at": utc_now().encode(), "kdf": kdf_json, "wrapped_key": wrapped,
+            "key_seal": signing_key.sign(_key_settings_message(store_id, kdf_json, wrapped)),
             "device_public_key": public_key_bytes(signing_key),
             "device_private_key": crypto.encrypt(data_key, raw_private, b"device-key:" + device_id.encode()),
             "worker_name": crypto.encrypt(data_key, worker_name.encode(), b"worker:" + store_id.encode()),
+            "head": seal_head(data_key, 0, GENESIS),
         }
         partial = path.with_name(path.name + ".creating")
         partial.unlink(missing_ok=True)
@@ -113,8 +153,16 @@ class Store(OutboxMixin):
             conn.execute("COMMIT")
         finally:
             conn.close()
-        _publish(partial, path)
-        _fsync_dir(path.parent)
+        # the anchor first: a store whose head says "anchored" is never without one, even after a crash
+        now = utc_now()
+        anchor_path = anchor.path_for(path)
+        anchor.write(anchor_path, Anchor(store_id, Mark(0, GENESIS, now), Mark(0, GENESIS, now)), data_key)
+        try:
+            _publish(partial, path)
+        except BaseException:
+            anchor_path.unlink(missing_ok=True)
+            raise
+        db.fsync_dir(path.parent)
         store = cls.open(path)
         store._set_keys(data_key, signing_key, worker_name)
         return store
@@ -139,10 +187,20 @@ class Store(OutboxMixin):
             conn.close()
             raise
 
+    @property
+    def anchor_path(self) -> Path:
+        """The file beside the store that names its newest acknowledged and confirmed saves."""
+        return anchor.path_for(self.path)
+
     def unlock(self, passphrase: str) -> None:
-        """Derive the key from the passphrase; raises WrongPassphrase and changes nothing if it is wrong."""
+        """Derive the key from the passphrase; raises WrongPassphrase and changes nothing if it is wrong.
+
+        Damaged or weakened key settings are said to be so (StoreCorrupt), and the passphrase is not tried.
+        The first unlock by this release brings a store made by an earlier one up to date: its outbox rows
+        sealed, its anchor written, its key settings sealed (one transaction, the anchor written first).
+        """
         meta = self._meta()
-        params = crypto.KdfParams.from_json(bytes(meta["kdf"]))
+        params = self._key_settings(meta)
         data_key = crypto.unwrap_data_key(passphrase, params, bytes(meta["wrapped_key"]), self.store_id)
         try:
             raw = crypto.decrypt(data_key, bytes(meta["device_private_key"]),
@@ -155,6 +213,94 @@ class Store(OutboxMixin):
         if public_key_bytes(signing_key) != self._public_key:
             raise StoreCorrupt(f"{self.path}: the device's public key was replaced")
         self._set_keys(data_key, signing_key, name)
+        try:
+            self._bring_up_to_date(meta)
+        except BaseException:
+            self.lock()
+            raise
+
+    def _key_settings(self, meta: dict[str, bytes]) -> crypto.KdfParams:
+        """The Argon2id settings, once they are known to be the ones the store was sealed with."""
+        said = f"{self.path}: the store's key settings are"
+        kdf_json, wrapped = meta.get("kdf"), meta.get("wrapped_key")
+        if kdf_json is None or wrapped is None:
+            raise StoreCorrupt(f"{said} damaged (missing); the passphrase was not tried")
+        try:
+            params = crypto.KdfParams.from_json(kdf_json)
+        except StoreCorrupt as exc:
+            reason = str(exc).removeprefix("the store's key parameters are ")
+            raise StoreCorrupt(f"{said} damaged ({reason}); the passphrase was not tried") from None
+        if params.weakened():
+            raise StoreCorrupt(f"{said} weakened below the least this app ever uses (Argon2id with "
+                               f"{params.memory_cost} KiB, {params.iterations} pass(es)); the passphrase was "
+                               "not tried")
+        key_seal = meta.get("key_seal")
+        if key_seal is not None:  # stores made before the seal get one at their first unlock
+            try:
+                load_public_key(self._public_key).verify(
+                    key_seal, _key_settings_message(self.store_id, kdf_json, wrapped))
+            except (InvalidSignature, ValueError):
+                if self._public_key_replaced():
+                    raise StoreCorrupt(f"{self.path}: the device's public key was replaced") from None
+                raise StoreCorrupt(f"{said} damaged (they no longer match their seal: changed outside the "
+                                   "app); the passphrase was not tried") from None
+        return params
+
+    def _public_key_replaced(self) -> bool:
+        """Whether the newest event's signature fails too: then the key, not the settings, was changed."""
+        row = self._conn.execute("SELECT hash, signature FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        if row is None:
+            return False
+        try:
+            load_public_key(self._public_key).verify(bytes(row[1]), bytes.fromhex(str(row[0])))
+        except (InvalidSignature, ValueError, TypeError):
+            return True
+        return False
+
+    def _bring_up_to_date(self, meta: dict[str, bytes]) -> None:
+        """Seal and anchor a store made before the anchor (``HEAD_VERSION``) and the key settings' seal."""
+        data_key, signing_key = self._keys()
+        sealed_keys = "key_seal" in meta
+        try:
+            anchored = head_version(meta.get("head")) >= HEAD_VERSION
+        except ChainBroken:
+            anchored = True  # a damaged head is verify's to report, not this to paper over
+        if sealed_keys and anchored:
+            return
+        with self._mutex:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if not sealed_keys:
+                    message = _key_settings_message(self.store_id, meta["kdf"], meta["wrapped_key"])
+                    self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('key_seal', ?)",
+                                       (signing_key.sign(message),))
+                if not anchored:
+                    self._anchor_first(data_key)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def _anchor_first(self, data_key: bytes) -> None:
+        """Inside a write transaction: seal every outbox row, write the anchor, then the version-2 head.
+        An anchor already there (an earlier attempt that crashed before its commit) is checked first."""
+        last = self._conn.execute(_LAST_SQL).fetchone()
+        current, found = self._anchor_state(data_key, require=False, last=last)
+        head = self._conn.execute("SELECT value FROM meta WHERE name = 'head'").fetchone()
+        try:  # what the old head says is kept on record before the new head replaces it
+            check_head(None if head is None else head[0], int(last[0]) if last else 0,
+                       str(last[1]) if last else GENESIS, data_key)
+        except ChainBroken as exc:
+            found.append(str(exc))
+        outbox_key = crypto.subkey(data_key, "outbox")
+        rows = self._conn.execute("SELECT o.seq, e.hash, o.state, o.reason, o.changed_at FROM outbox o "
+                                  "JOIN events e ON e.seq = o.seq WHERE o.mac IS NULL").fetchall()
+        self._conn.executemany("UPDATE outbox SET mac = ? WHERE seq = ?", [
+            (outbox_seal(outbox_key, seq, digest, state_, reason, changed_at), seq)
+            for seq, digest, state_, reason, changed_at in rows])
+        written = self._write_anchor(data_key, current, found, last)
+        self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('head', ?)",
+                           (seal_head(data_key, written.saved.seq, written.saved.hash),))
 
     def _set_keys(self, data_key: bytes, signing_key: Ed25519PrivateKey, worker_name: str) -> None:
         with self._mutex:
@@ -196,10 +342,15 @@ class Store(OutboxMixin):
         if not new_passphrase:
             raise StoreError("a passphrase is needed to protect the records")
         params = kdf or crypto.KdfParams.default()
+        if params.weakened():
+            raise StoreError("those key settings are weaker than the least this app uses")
+        _, signing_key = self._keys()
+        kdf_json = params.to_json().encode()
         wrapped = crypto.wrap_data_key(new_passphrase, params, data_key, self.store_id)
+        key_seal = signing_key.sign(_key_settings_message(self.store_id, kdf_json, wrapped))
         with self._transaction():
-            self._conn.executemany("UPDATE meta SET value = ? WHERE name = ?",
-                                   [(params.to_json().encode(), "kdf"), (wrapped, "wrapped_key")])
+            self._conn.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
+                                   [("kdf", kdf_json), ("wrapped_key", wrapped), ("key_seal", key_seal)])
 
     # --- secrets ----------------------------------------------------------------------------------
 
@@ -241,7 +392,7 @@ class Store(OutboxMixin):
     def record_visit(self, visit: Visit) -> str:
         """Save a visit (validated) as a signed event; returns its visit_id."""
         body = visit.to_body()
-        with self._transaction():
+        with self._transaction(anchored=True):
             if self._conn.execute("SELECT 1 FROM events WHERE visit_id = ? AND type = 'visit'",
                                   (visit.visit_id,)).fetchone():
                 raise StoreError("a visit with this id is already recorded")
@@ -252,7 +403,7 @@ class Store(OutboxMixin):
         """Save a decision as a signed event (a change names the one it replaces); returns the event id."""
         body = decision.to_body()
         with self._mutex:
-            with self._transaction():
+            with self._transaction(anchored=True):
                 visit = self._visit(decision.visit_id)
                 earlier = self._decisions(decision.visit_id)  # brings the cache up to the last commit
                 state.check_next(visit, earlier, decision)
@@ -278,12 +429,16 @@ class Store(OutboxMixin):
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (seq, event_id, kind, visit_id, canonical(env.header).decode(), env.hash,
              base64.b64decode(env.signature), blob))
-        self._conn.execute("INSERT INTO outbox (seq, state, changed_at) VALUES (?, 'waiting', ?)", (seq, now))
-        head = {"seq": seq, "hash": env.hash, "mac": crypto.mac(crypto.subkey(data_key, "head"),
-                                                                 f"{seq}:{env.hash}".encode())}
+        self._conn.execute("INSERT INTO outbox (seq, state, changed_at, mac) VALUES (?, 'waiting', ?, ?)",
+                           (seq, now, self._outbox_seal(seq, env.hash, "waiting", None, now)))
         self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('head', ?)",
-                           (json.dumps(head).encode(),))
+                           (seal_head(data_key, seq, env.hash),))
         return event_id, seq
+
+    def _outbox_seal(self, seq: int, event_hash: str, state_: str, reason: str | None,
+                     changed_at: float) -> str:
+        data_key, _ = self._keys()
+        return outbox_seal(crypto.subkey(data_key, "outbox"), seq, event_hash, state_, reason, changed_at)
 
     # --- reading ----------------------------------------------------------------------------------
 
@@ -328,9 +483,107 @@ class Store(OutboxMixin):
                            base64.b64encode(signature).decode("ascii"))
 
     def verify(self) -> VerifyReport:
-        """Check the whole chain, every signature and (when unlocked) every body; raises ChainBroken."""
+        """Check everything that decides what syncs and what the worker sees; raises ChainBroken (or its
+        SavesLost, IndexDamaged) naming the first problem.
+
+        In one read snapshot: the chain, every signature, every outbox row's seal and (unlocked) every
+        body; the store against its anchor (nothing acknowledged or confirmed may be missing); then
+        ``PRAGMA integrity_check`` over every table and index. Locked, the seals are not checked but
+        the anchor's claims are still compared: a forged claim can only make the store look worse.
+        """
         with self._mutex:
-            return verify_chain(self._conn, self.device_id, self._public_key, self._data_key)
+            data_key = self._data_key
+            self._conn.execute("BEGIN")  # one snapshot for all of it, whoever writes meanwhile
+            try:
+                chain = check_chain(self._conn, self.device_id, self._public_key, data_key)
+                current, accepted = self._verify_anchor(chain, data_key)
+                problems = db.integrity_problems(self._conn)
+                if problems:
+                    self._raise_damage(problems)
+            except sqlite3.DatabaseError as exc:
+                raise ChainBroken(0, f"{self.path}: the file is damaged ({exc})") from None
+            finally:
+                self._conn.execute("ROLLBACK")
+        return VerifyReport(chain.events, chain.bodies_checked, chain.bodies_erased, chain.head_checked,
+                            chain.outbox_sealed, None if current is None else current.saved.seq,
+                            0 if current is None else current.confirmed.seq, True, accepted)
+
+    def _verify_anchor(self, chain: ChainState, data_key: bytes | None
+                       ) -> tuple[Anchor | None, tuple[str, ...]]:
+        where, name = self.path, self.anchor_path.name
+        try:
+            current = anchor.read(self.anchor_path, self.store_id, data_key)
+        except AnchorUnreadable as exc:
+            raise SavesLost(0, f"{where}: {anchor.WHAT} ({name}) {exc}: lost saves cannot be ruled "
+                               "out") from None
+        if current is None:
+            if chain.head_version >= HEAD_VERSION:
+                raise SavesLost(0, f"{where}: {anchor.WHAT} ({name}) is missing: lost saves cannot be ruled "
+                                   "out")
+            return None, ()  # made before the anchor and not unlocked since: nothing to compare with
+        if (found := anchor.behind(current, self._conn, chain.last_seq)) is not None:
+            raise SavesLost(found[0], f"{where}: {found[1]}")
+        if problems := current.open_problems():
+            raise SavesLost(0, f"{where}: " + "; ".join(f"found at {p.found_at}: {p.what}" for p in problems)
+                            + " (kept on record; 'familyprivacy records repair --accept-loss' accepts it)")
+        return current, tuple(f"found at {p.found_at}, accepted at {p.accepted_at}: {p.what}"
+                              for p in current.problems)
+
+    def _raise_damage(self, problems: list[str]) -> None:
+        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        indexes = db.damaged_indexes(self._conn, problems)
+        if indexes:
+            raise IndexDamaged(f"{self.path}: {db.describe_indexes(indexes)} "
+                               f"{'is' if len(indexes) == 1 else 'are'} damaged ({shown}); the rows "
+                               "themselves are intact: run 'familyprivacy records repair' to rebuild the "
+                               "indexes from them")
+        raise ChainBroken(0, f"{self.path}: the file is damaged ({len(problems)} problem(s): {shown})")
+
+    # --- repair -----------------------------------------------------------------------------------
+
+    def repair(self) -> list[str]:
+        """Rebuild the indexes (REINDEX) from the rows when integrity_check finds damage in them alone.
+
+        Returns what was found (empty: nothing to rebuild). Raises StoreCorrupt, changing nothing, when
+        the damage lies elsewhere. The rows themselves are checked by ``verify``, which callers run next.
+        """
+        with self._mutex:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                problems = db.integrity_problems(self._conn)
+                if problems:
+                    if not db.damaged_indexes(self._conn, problems):
+                        raise StoreCorrupt(f"{self.path}: the damage is not only in the indexes, so "
+                                           f"rebuilding them cannot mend it ({'; '.join(problems[:3])}); "
+                                           "nothing was changed")
+                    self._conn.execute("REINDEX")
+                    if left := db.integrity_problems(self._conn):
+                        raise StoreCorrupt(f"{self.path}: still damaged after rebuilding the indexes "
+                                           f"({'; '.join(left[:3])}); nothing was changed")
+                self._conn.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                self._conn.execute("ROLLBACK")
+                raise StoreCorrupt(f"{self.path}: the indexes could not be rebuilt ({exc}); nothing was "
+                                   "changed") from None
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._decision_cache, self._visit_cache = {}, {}
+        return problems
+
+    def accept_losses(self) -> int:
+        """Mark every problem on record in the anchor (and any the store shows now) as accepted, and anchor
+        the store where it stands. They stay on record: ``verify`` lists them beside OK. Returns how many."""
+        data_key, _ = self._keys()
+        with self._mutex:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                last = self._conn.execute(_LAST_SQL).fetchone()
+                current, found = self._anchor_state(data_key, require=True, last=last)
+                self._write_anchor(data_key, current, found, last, accept=True)
+            finally:
+                self._conn.execute("ROLLBACK")
+        return len(found) + (len(current.open_problems()) if current is not None else 0)
 
     def _visit(self, visit_id: str) -> Visit:
         row = self._conn.execute("SELECT seq, event_id, visit_id, body FROM events WHERE visit_id = ? AND "
@@ -391,17 +644,70 @@ class Store(OutboxMixin):
             raise NotAStore(f"{self.path}: is a SQLite database but not a records store") from None
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT (fsync'd): all of it is saved, or none of it."""
+    def _transaction(self, anchored: bool = False) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT (fsync'd): all of it is saved, or none of it.
+
+        ``anchored`` (saves, and changes of sync state): the store is compared with its anchor before
+        anything is written, and after the commit the anchor is brought level with it, before this
+        returns. What the comparison finds is written into the anchor, never over it."""
         with self._mutex:
-            self._keys()
+            data_key, _ = self._keys()
             self._conn.execute("BEGIN IMMEDIATE")
             try:
+                found = self._anchor_state(data_key, True, self._conn.execute(_LAST_SQL).fetchone())[1] \
+                    if anchored else []
                 yield
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            if anchored:
+                self._anchor_after_commit(data_key, found)
+
+    def _anchor_after_commit(self, data_key: bytes, found: list[str]) -> None:
+        """Under the write lock again, so that two processes never move the anchor backwards."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = self._conn.execute(ANCHOR_SQL).fetchone()
+            current, now_found = self._anchor_state(data_key, require=True, last=last)
+            self._write_anchor(data_key, current, found or now_found, last)
+        except OSError as exc:
+            raise StoreCorrupt(f"{self.anchor_path}: cannot be written ({exc.strerror}); the save itself "
+                               "is stored") from None
+        finally:
+            self._conn.execute("ROLLBACK")
+
+    def _anchor_state(self, data_key: bytes, require: bool, last: Any) -> tuple[Anchor | None, list[str]]:
+        """The anchor as it is (None if missing or unreadable), and how the store (whose newest event is
+        the row ``last``) is behind it; ``require``: a missing anchor is a problem too."""
+        name = self.anchor_path.name
+        try:
+            current = anchor.read(self.anchor_path, self.store_id, data_key)
+        except AnchorUnreadable as exc:
+            return None, [f"{anchor.WHAT} ({name}) {exc}"]
+        if current is None:
+            return None, [f"{anchor.WHAT} ({name}) was missing"] if require else []
+        found = anchor.behind(current, self._conn, int(last[0]) if last else 0)
+        return current, [] if found is None else [found[1]]
+
+    def _write_anchor(self, data_key: bytes, current: Anchor | None, found: list[str], last: Any,
+                      accept: bool = False) -> Anchor:
+        """Anchor the store where it stands (its newest event the row ``last``; inside a transaction),
+        keeping ``found`` on record."""
+        now = utc_now()
+        top = self._conn.execute(_CONFIRMED_SQL).fetchone()
+        saved = (int(last[0]), str(last[1])) if last else (0, GENESIS)
+        confirmed = (int(top[0]), str(top[1])) if top else (0, GENESIS)
+        kept = current.problems if current is not None else ()
+        new = Anchor(self.store_id,
+                     _moved(current.saved if current else None, saved, now, bool(found)),
+                     _moved(current.confirmed if current else None, confirmed, now, bool(found)),
+                     kept + tuple(Problem(now, what) for what in found))
+        if accept:
+            new = new.accept(now)
+        if new != current:
+            anchor.write(self.anchor_path, new, data_key)
+        return new
 
 
 def _publish(partial: Path, path: Path) -> None:
@@ -421,11 +727,13 @@ def _publish(partial: Path, path: Path) -> None:
     partial.unlink()
 
 
-def _fsync_dir(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+def _key_settings_message(store_id: str, kdf_json: bytes, wrapped: bytes) -> bytes:
+    """What the device key signs so that changed key settings are told from a wrong passphrase."""
+    return b"familyprivacy:key-settings|" + store_id.encode() + b"|" + bytes(kdf_json) + b"|" + bytes(wrapped)
+
+
+def _moved(old: Mark | None, now_at: tuple[int, str], when: str, always: bool) -> Mark:
+    """The mark for ``now_at``: the old one (with its time) if it names the same event, else a new one."""
+    if old is not None and not always and (old.seq, old.hash) == now_at:
+        return old
+    return Mark(now_at[0], now_at[1], when)

@@ -1,9 +1,13 @@
 """The app opens here, locked: the worker unlocks their own records, or on first use creates them.
 
-Each worker has their own encrypted store (``consent.cli.store_path``), so
-several can share a laptop and none sees another's records. The optional PIN
-lets the worker leave presentation mode quickly; it lives in memory only, as a
-salted scrypt hash, and never opens the records themselves.
+Each worker has their own encrypted store (``consent.cli.store_paths``), so
+several can share a laptop and none sees another's records. No worker's name is
+shown or kept in clear before unlocking: a store's folder has a random name and
+the name is encrypted inside it, so the passphrase finds its own store (it is
+tried on each store on the laptop). Only if one passphrase opens several
+workers' records does "Whose records" appear, listing the names it decrypted.
+The optional PIN lets the worker leave presentation mode quickly; it lives in
+memory only, as a salted scrypt hash, and never opens the records themselves.
 """
 
 from __future__ import annotations
@@ -106,11 +110,9 @@ def _pin_hash(pin: str, salt: bytes) -> bytes:
     return hashlib.scrypt(pin.encode(), salt=salt, n=2 ** 14, r=8, p=1)
 
 
-def worker_stores() -> dict[str, Path]:
-    """Each worker's store on this laptop, by a name made from its folder (the real name is encrypted)."""
-    folder = records.workers_dir()
-    found = sorted(folder.glob(f"*/{records.DB_NAME}")) if folder.is_dir() else []
-    return {p.parent.name.replace("-", " ").title(): p for p in found}
+def worker_stores() -> list[Path]:
+    """Each worker's store on this laptop; which is whose is known only once a passphrase opens one."""
+    return records.store_paths()
 
 
 class UnlockScreen(QWidget):
@@ -121,6 +123,7 @@ class UnlockScreen(QWidget):
         super().__init__(parent)
         self._kdf = kdf
         self.backoff = backoff or Backoff()
+        self._choices: dict[str, Store] = {}  # when one passphrase opened several workers' records
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.heading.setWordWrap(True)
@@ -211,14 +214,29 @@ class UnlockScreen(QWidget):
     def refresh(self) -> None:
         """Look for workers' stores again; with none yet, creating the first is the only way on."""
         self.stores = worker_stores()
-        self.worker.clear()
-        for name in self.stores:
-            self.worker.addItem(name)
-        self.worker.setVisible(len(self.stores) > 1)
-        self.worker_label.setVisible(len(self.stores) > 1)
+        self._offer([])
         self.show_create(not self.stores)
 
+    def _offer(self, opened: list[Store]) -> None:
+        """Show "Whose records" with the names of ``opened`` (several stores one passphrase opened), or
+        hide it and close any stores offered before (with ``opened`` empty)."""
+        for store in self._choices.values():
+            if store not in opened:
+                store.close()
+        self._choices = {}
+        for store in opened:
+            name, n = store.worker_name(), 1
+            while (label := name if n == 1 else f"{name} ({n})") in self._choices:
+                n += 1
+            self._choices[label] = store
+        self.worker.clear()
+        self.worker.addItems(sorted(self._choices, key=str.casefold))
+        self.worker.setVisible(bool(self._choices))
+        self.worker_label.setVisible(bool(self._choices))
+
     def show_create(self, create: bool) -> None:
+        if create:
+            self._offer([])
         self.pages.setCurrentWidget(self.create_page if create else self.unlock_page)
         self.cancel_create.setVisible(bool(self.stores))
         for field_ in (self.passphrase, self.pin, self.new_passphrase, self.confirm, self.new_pin):
@@ -237,6 +255,11 @@ class UnlockScreen(QWidget):
     def do_unlock(self) -> None:
         if not self.stores:
             return
+        if self._choices:  # the passphrase opened several workers' records: this one is chosen
+            chosen = self._choices.pop(self.worker.currentText())
+            self._offer([])
+            self._done(chosen, self.pin.text())
+            return
         if self.backoff.wait_left() > 0:
             seconds = math.ceil(self.backoff.wait_left())
             self.message.setText(W_ngettext("Too many wrong attempts. Wait {seconds} second.",
@@ -246,30 +269,29 @@ class UnlockScreen(QWidget):
         pin = self.pin.text()
         if self._pin_problem(pin):
             return
-        path = (self.stores[self.worker.currentText()] if len(self.stores) > 1
-                else next(iter(self.stores.values())))
         passphrase = self.passphrase.text()
         self.passphrase.clear()
-        from familyprivacy.consent.store import Store
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            store = Store.open(path)
-            try:
-                store.unlock(passphrase)
-            except BaseException:
-                store.close()
-                raise
-        except WrongPassphrase:
+        try:  # each store on the laptop: the passphrase opens its own worker's records and no other's
+            opened, problems = records.open_stores(passphrase, self.stores)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if not opened:
+            if problems:
+                self.message.setText(W_("These records cannot be opened: {reason}").format(
+                    reason=str(problems[0])))
+                return
             self.backoff.failed()
             self.message.setText(W_("That passphrase is not right. Try again."))
             return
-        except StoreError as exc:
-            self.message.setText(W_("These records cannot be opened: {reason}").format(reason=str(exc)))
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
         self.backoff.succeeded()
-        self._done(store, pin)
+        if len(opened) > 1:
+            self.message.clear()
+            self._offer(opened)
+            self.setFocusProxy(self.worker)
+            self.worker.setFocus()
+            return
+        self._done(opened[0], pin)
 
     def do_create(self) -> None:
         name = self.name.text().strip()
@@ -281,7 +303,7 @@ class UnlockScreen(QWidget):
             problem = W_("Choose a stronger passphrase.") + " " + W_(strength(passphrase)[1])
         elif passphrase != self.confirm.text():
             problem = W_("The two passphrases differ.")
-        elif records.store_path(name).exists():
+        elif self._already_there(name, passphrase):
             problem = W_("Records for this name already exist on this laptop. Unlock them instead.")
         if problem or self._pin_problem(pin):
             if problem:
@@ -290,7 +312,7 @@ class UnlockScreen(QWidget):
         from familyprivacy.consent.store import Store
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            store = Store.create(records.store_path(name), passphrase, name,
+            store = Store.create(records.new_store_path(), passphrase, name,
                                  self._kdf() if self._kdf else None)
         except (StoreError, OSError) as exc:
             self.message.setText(W_("The records could not be created: {reason}").format(
@@ -300,6 +322,19 @@ class UnlockScreen(QWidget):
             QApplication.restoreOverrideCursor()
         self.stores = worker_stores()
         self._done(store, pin)
+
+    def _already_there(self, name: str, passphrase: str) -> bool:
+        """Whether this passphrase already opens records of a worker of this name on this laptop."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            opened, _ = records.open_stores(passphrase, self.stores)
+        finally:
+            QApplication.restoreOverrideCursor()
+        try:
+            return any(records.same_worker(store.worker_name(), name) for store in opened)
+        finally:
+            for store in opened:
+                store.close()
 
     def _done(self, store: Store, pin: str) -> None:
         session = WorkerSession(store)
