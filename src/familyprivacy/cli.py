@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "familyprivacy.consent.cli",
     "familyprivacy.sync.cli",
     "familyprivacy.ui.cli",
+    "familyprivacy.content.importer",  # familyprivacy notice import (the 'import' extra; not in the bundle)
 )
 
 
