@@ -78,3 +78,17 @@ def test_a_new_council_imported_completed_in_english_and_shipped(
         assert page.count(marked) >= len(shipped.sections)
         paragraphs = re.findall(r"<p([^>]*)>We are Newtown Borough Council", page)
         assert len(paragraphs) == len(shipped.sections) and all('lang="en"' in p for p in paragraphs)
+
+
+def test_a_notice_cannot_claim_a_translation_it_does_not_have(
+        resources_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = resources_copy / "notices" / "essex" / "childrens-services.toml"
+    text = toml.read_text("utf-8")
+    changed = text.replace("Teams that keep children safe", "The teams that keep children safe", 1)
+    assert changed != text
+    toml.write_text(changed, "utf-8")
+    assert main(["check", str(toml)]) == 1
+    out = capsys.readouterr().out
+    assert "translated: lists ar, but 1 of" in out and "take ar off the list" in out
+    toml.write_text(re.sub(r"^translated = .*$", "translated = []", changed, flags=re.MULTILINE), "utf-8")
+    assert main(["check", str(toml)]) == 0

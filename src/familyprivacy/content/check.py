@@ -45,6 +45,9 @@ TODOS_SHOWN = 5  # the keys named in "not ready: N TODOs: key (line), ..."
 class NoticeReport:
     notice_id: str
     file: str
+    translated: tuple[str, ...] = ()  # the languages the notice ships translated (the rest: English)
+    # A language it ships translated in which some part is missing, out of date or rejected.
+    incomplete: list[str] = field(default_factory=list)
     checklist: dict[str, str] = field(default_factory=dict)
     covered_by: dict[str, list[str]] = field(default_factory=dict)  # checklist item -> section ids
     verbatim: list[str] = field(default_factory=list)
@@ -74,7 +77,7 @@ class NoticeReport:
 
     @property
     def failures(self) -> list[str]:
-        out = list(self.verbatim) + list(self.claims)
+        out = list(self.verbatim) + list(self.claims) + list(self.incomplete)
         for part, r in self.readability.items():
             out += [f"{part}: {p}" for p in r["problems"]]
         return out
@@ -208,7 +211,7 @@ def _plain(*texts: str) -> str:
 
 
 def check_notice(notice: Notice) -> NoticeReport:
-    report = NoticeReport(notice.id, str(notice.path or ""))
+    report = NoticeReport(notice.id, str(notice.path or ""), translated=notice.translated)
     report.checklist = checklist(notice)
     report.covered_by = checklist_sections(notice)
     toml = TomlLines.of(notice)
@@ -277,6 +280,21 @@ def run_check(paths: list[Path]) -> Report:
         for lang in languages:
             notice_report.claims += [str(f) for f in claims.check_translation(notice, lang)]
     for notice, notice_report in zip(loaded.notices, report.notices, strict=True):
+        for lang in notice.translated:  # a shipped translation must be whole: nothing falls back unsaid
+            cov = report.translations.get(lang, {}).get(notice.id)
+            if cov is None:
+                notice_report.incomplete.append(f"translated: lists {lang}, but the app has no {lang} "
+                                                "catalog")
+                continue
+            short = len(cov.missing) + len(cov.stale) + len(cov.rejected)
+            if short:
+                first = (cov.missing + cov.stale + cov.rejected)[0]
+                notice_report.incomplete.append(
+                    f"translated: lists {lang}, but {short} of {cov.total} parts are not translated into it "
+                    f"(missing {len(cov.missing)}, out of date {len(cov.stale)}, rejected "
+                    f"{len(cov.rejected)}; first: {first}); translate them, or take {lang} off the list "
+                    "to ship it marked as English")
+    for notice, notice_report in zip(loaded.notices, report.notices, strict=True):
         notice_report.signoff, problem = signoff_lines(notice, languages)
         if problem:  # a broken sign-off file fails the check; the app treats the notice as unsigned
             report.errors.append(ContentError(str(notice.path), problem))
@@ -321,8 +339,14 @@ def format_translations(report: Report) -> list[str]:
     if not report.translations:
         return []
     parts = ["interface"] + [n.notice_id for n in report.notices]
-    short = {p: p.split("/")[-1][:18] if p != "interface" else "interface" for p in parts}
+    # Notice ids are long and two councils' notices may share a slug: columns are numbered, and each
+    # number names its notice in full, with the languages it ships translated.
+    short = {p: "interface" if p == "interface" else f"[{i}]" for i, p in enumerate(parts)}
     lines = ["", "Translations (% of strings a family sees in the language; the rest in English):"]
+    for n, p in enumerate(parts[1:], 1):
+        shipped = next((r.translated for r in report.notices if r.notice_id == p), ())
+        lines.append(f"  [{n}] {p}: " + (f"ships translated into {', '.join(shipped)}" if shipped
+                                          else "ships in English only so far"))
     lines.append("  lang  " + "".join(f"{short[p]:>20}" for p in parts))
     for lang, row in report.translations.items():
         cells = []
