@@ -48,10 +48,10 @@ SAVE_POINTS = ("SELECT seq, hash FROM events", "INSERT INTO events", "INSERT INT
                "INSERT OR REPLACE INTO meta", "COMMIT")
 # ... and those of Store.open (the first read recovers the WAL a killed child left).
 OPEN_POINTS = ("PRAGMA user_version", "PRAGMA quick_check", "PRAGMA journal_mode", "SELECT name, value")
-# ... and, once a save has committed, before its anchor is read and written, or before the anchor's new
-# version (written and fsync'd under a temporary name) takes its place.
-ANCHOR_RENAME = "rename the anchor"
-ANCHOR_POINTS = (ANCHOR_SQL, ANCHOR_RENAME)
+# ... and, once a save has committed, before its anchor is read and written, or before the anchor's
+# new slot (or, the first time, the whole new file) is fsync'd.
+ANCHOR_FSYNC = "fsync the anchor"
+ANCHOR_POINTS = (ANCHOR_SQL, ANCHOR_FSYNC)
 MAX_DECISIONS = 4
 # Share of the rounds per kind of kill point; at least half are frozen inside a decision's save.
 SHARES = {"decision": 0.5, "acked": 0.2, "visit": 0.1, "open": 0.1, "anchor": 0.1}
@@ -116,15 +116,19 @@ def _child(path: Path, out: int, round_no: int, point: KillPoint) -> None:
 
             db.connect = traced  # type: ignore[assignment]  # in this forked child only
 
-        if point.before == ANCHOR_RENAME:
-            real_replace = os.replace
+        if point.before == ANCHOR_FSYNC:
+            real_fsync = os.fsync
 
-            def replace(src: Any, dst: Any) -> None:
-                if str(dst).endswith(".anchor"):
-                    freeze(ANCHOR_RENAME)
-                real_replace(src, dst)
+            def fsync(fd: int) -> None:
+                try:
+                    name = os.readlink(f"/proc/self/fd/{fd}")
+                except OSError:
+                    name = ""
+                if ".anchor" in name:
+                    freeze(ANCHOR_FSYNC)
+                real_fsync(fd)
 
-            os.replace = replace  # in this forked child only
+            os.fsync = fsync  # in this forked child only
 
         def passed(done: int) -> None:
             if point.before and done >= point.step:

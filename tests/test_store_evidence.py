@@ -33,6 +33,7 @@ import pytest
 
 from familyprivacy import paths
 from familyprivacy.cli import main
+from familyprivacy.consent import anchor as anchor_module
 from familyprivacy.consent import crypto
 from familyprivacy.consent.crypto import KdfParams
 from familyprivacy.consent.errors import ChainBroken, StoreCorrupt, StoreError, WrongPassphrase
@@ -264,9 +265,14 @@ def test_a_missing_anchor_is_reported_but_a_store_from_before_anchors_gets_one(t
 def test_a_forged_or_foreign_anchor_is_reported(tmp_path: Path) -> None:
     store = _store(tmp_path)
     anchor = anchor_of(store.path)
-    data = json.loads(anchor.read_text())
-    data["saved"]["seq"] = 1  # a smaller claim would hide later losses: the MAC says who wrote it
-    anchor.write_text(json.dumps(data))
+    raw = bytearray(anchor.read_bytes())
+    for k, slot in enumerate(anchor_module._slots(bytes(raw))):  # both slots, their MACs kept
+        if slot is not None:
+            slot["saved"]["seq"] -= 1  # a smaller claim would hide later losses: the MAC says who wrote it
+            payload = json.dumps(slot).encode()
+            raw[k * anchor_module.SLOT:k * anchor_module.SLOT + 9 + len(payload)] = (
+                b"%08x\n" % len(payload) + payload)
+    anchor.write_bytes(bytes(raw))
     with pytest.raises(ChainBroken, match="not written by this store"):
         store.verify()
     (tmp_path / "other").mkdir()

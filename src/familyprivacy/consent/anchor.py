@@ -8,9 +8,13 @@ words: a ``-wal`` damaged after a crash (SQLite drops every frame from the first
 seal of the newest event goes with them), an older copy of the file put back, a confirmation undone.
 
 Crash order. The anchor is written after the commit, so a crash in between leaves the store *ahead* of
-its anchor, which is no loss; only a store behind it has lost something. The file is replaced whole
-(temp file, fsync, rename, fsync of the folder), by a process holding the database's write lock, so two
-processes never move it backwards.
+its anchor, which is no loss; only a store behind it has lost something. The file holds two slots,
+written in turn, each with a generation number and its own MAC: a save overwrites the older slot in
+place and fsyncs once (no rename, no fsync of the folder: half the cost of replacing the file), so a
+write torn by a crash leaves the other slot, one save older, which is again the store *ahead* of its
+anchor. The newest slot whose MAC holds is the anchor. Writes come from a process holding the
+database's write lock, so two processes never move it backwards. (A file of the first format, one
+JSON object, is still read, and replaced by the two-slot form on the next save.)
 
 A problem found while writing (the store behind its anchor, the anchor missing or not this store's) is
 written into the new anchor (``problems``) before it moves on to the store's head, so saving again never
@@ -97,6 +101,23 @@ def read(path: Path, store_id: str, data_key: bytes | None) -> Anchor | None:
         return None
     except OSError as exc:
         raise AnchorUnreadable(f"cannot be read ({exc.strerror})") from None
+    if raw.startswith(b"{"):
+        return _read_one(raw, store_id, data_key)
+    found: list[tuple[int, Anchor]] = []
+    refusal: AnchorUnreadable | None = None
+    for slot in _slots(raw):
+        if slot is None:
+            continue
+        try:
+            found.append((int(slot["gen"]), _read_one(canonical(slot), store_id, data_key)))
+        except AnchorUnreadable as exc:
+            refusal = refusal or exc
+    if found:  # the newest slot that holds; the other is one save older (a torn write leaves that)
+        return max(found, key=lambda item: item[0])[1]
+    raise refusal or AnchorUnreadable("is damaged")
+
+
+def _read_one(raw: bytes, store_id: str, data_key: bytes | None) -> Anchor:
     try:
         data = json.loads(raw)
         mac = str(data.pop("mac"))
@@ -122,18 +143,60 @@ def _mark(data: Any) -> Mark:
     return Mark(seq, digest, at)
 
 
+SLOT = 64 * 1024  # bytes per slot: a length line, then the slot's JSON
+_LENGTH = 9  # "%08x\n"
+
+
+def _slots(raw: bytes) -> list[dict[str, Any] | None]:
+    """The two slots' JSON objects (None for an empty, torn or unreadable slot)."""
+    out: list[dict[str, Any] | None] = []
+    for k in (0, 1):
+        chunk = raw[k * SLOT:(k + 1) * SLOT]
+        try:
+            length = int(chunk[:_LENGTH - 1], 16)
+            if chunk[_LENGTH - 1:_LENGTH] != b"\n" or not 0 < length <= SLOT - _LENGTH:
+                raise ValueError
+            data = json.loads(chunk[_LENGTH:_LENGTH + length])
+            if not isinstance(data, dict) or not isinstance(data.get("gen"), int):
+                raise ValueError
+            out.append(data)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            out.append(None)
+    return out
+
+
 def write(path: Path, anchor: Anchor, data_key: bytes) -> None:
-    """Replace the anchor whole: temp file, fsync, rename, fsync of the folder. Owner-only (0600)."""
-    data = anchor._data()
-    data["mac"] = _mac(data_key, anchor._data())
-    partial = path.with_name(path.name + ".tmp")
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(canonical(data))
+    """Write the anchor into the older of its two slots, in place, and fsync once. Owner-only (0600).
+    A missing file, or one of the first format, is made whole: temp file, fsync, rename, fsync of the
+    folder."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    slots = [] if raw.startswith(b"{") else [d for d in _slots(raw) if d is not None]
+    gen = max((int(d["gen"]) for d in slots), default=0) + 1
+    data = dict(anchor._data(), gen=gen)
+    data["mac"] = _mac(data_key, data)
+    payload = canonical(data)
+    if len(payload) > SLOT - _LENGTH:
+        raise AnchorUnreadable(f"would be larger than {SLOT} bytes (too many problems on record)")
+    blob = b"%08x\n" % len(payload) + payload
+    if not raw or raw.startswith(b"{"):  # new, or the first format: the whole file, slot 1 first
+        partial = path.with_name(path.name + ".tmp")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(b"\0" * (SLOT * (gen % 2)) + blob)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+        db.fsync_dir(path.parent)
+        return
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "wb") as fh:  # O_WRONLY without O_TRUNC: the other slot stays
+        fh.seek(SLOT * (gen % 2))
+        fh.write(blob)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(partial, path)
-    db.fsync_dir(path.parent)
 
 
 def behind(anchor: Anchor, conn: sqlite3.Connection, last_seq: int) -> tuple[int, str] | None:
