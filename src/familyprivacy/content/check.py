@@ -335,6 +335,11 @@ def plural_warnings(catalog_languages: list[str]) -> list[str]:
     return out
 
 
+def _verbatim_summary(n: NoticeReport) -> str:
+    return (f"   verbatim: {n.source_sentences} source sentences, "
+            + ("all kept word for word, once each" if not n.verbatim else f"{len(n.verbatim)} problem(s)"))
+
+
 def format_translations(report: Report) -> list[str]:
     if not report.translations:
         return []
@@ -383,9 +388,7 @@ def format_report(report: Report) -> str:
     for n in report.notices:
         lines.append("")
         lines.append(f"== {n.notice_id}  ({n.file})")
-        lines.append(f"   verbatim: {n.source_sentences} source sentences, "
-                     + ("all kept word for word, once each" if not n.verbatim
-                        else f"{len(n.verbatim)} problem(s)"))
+        lines.append(_verbatim_summary(n))
         lines.append("   ICO checklist:")
         width = max(len(c.title) for c in ICO_CHECKLIST)
         for c in ICO_CHECKLIST:
@@ -442,9 +445,7 @@ def format_watch(report: Report, when: datetime, what: str = "") -> str:
         result = ("OK" if not n.failures else f"FAILED: {len(n.failures)} problem(s)") \
             + (f"; {n.not_ready()}" if n.todos else "")
         lines.append(f"== {n.notice_id}  ({Path(n.file).name}): {result}")
-        lines.append(f"   verbatim: {n.source_sentences} source sentences, "
-                     + ("all kept word for word, once each" if not n.verbatim
-                        else f"{len(n.verbatim)} problem(s)"))
+        lines.append(_verbatim_summary(n))
         lines.append("   ICO checklist (the sections that cover each item; gaps):")
         width = max(len(c.title) for c in ICO_CHECKLIST)
         for c in ICO_CHECKLIST:
