@@ -96,6 +96,11 @@ def qt_modules_excluded(available: Iterable[str], used: set[str]) -> list[str]:
     return sorted(f"PySide6.{m}" for m in available if m.startswith("Qt") and m not in used)
 
 
+# Python's codecs for the legacy East Asian encodings (Shift JIS, Big5, GB 18030…), 0.9 MB of C, and
+# the expat XML parser (segno's PNG writer needs neither; nothing in the app parses XML).
+UNUSED_EXTENSIONS = re.compile(r"_(codecs_\w+|multibytecodec)\.|pyexpat\.")
+
+
 def keep_binary(dest: str, used: set[str]) -> bool:
     """Whether a collected shared library or plugin belongs in the lean bundle."""
     path = dest.replace("\\", "/")
@@ -104,6 +109,8 @@ def keep_binary(dest: str, used: set[str]) -> bool:
         return folder in QT_PLUGIN_DIRS and not QT_PLUGINS_DROPPED.search(path.rsplit("/", 1)[-1])
     name = path.rsplit("/", 1)[-1]
     if "PrintSupport" in name and "QtPrintSupport" not in used:
+        return False
+    if UNUSED_EXTENSIONS.match(name):  # every text the app reads or writes is UTF-8
         return False
     return not QT_LIBS_DROPPED.search(name)
 

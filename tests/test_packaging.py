@@ -61,6 +61,12 @@ def test_a_module_first_imported_by_new_code_is_kept(tmp_path: Path) -> None:
     ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
     ("PySide6/Qt/plugins/imageformats/libqtiff.so", False),
     ("Qt6VirtualKeyboard.dll", False),
+    ("python3.11/lib-dynload/_codecs_jp.cpython-311-x86_64-linux-gnu.so", False),
+    ("python3.11/lib-dynload/_multibytecodec.cpython-311-x86_64-linux-gnu.so", False),
+    ("_codecs_tw.pyd", False),
+    ("python3.11/lib-dynload/pyexpat.cpython-311-x86_64-linux-gnu.so", False),
+    ("python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so", True),
+    ("python3.11/lib-dynload/unicodedata.cpython-311-x86_64-linux-gnu.so", True),
 ])
 def test_binaries(dest: str, kept: bool) -> None:
     assert bundle_plan.keep_binary(dest, USED) is kept
