@@ -315,3 +315,15 @@ def test_not_ready_notices_are_never_offered(tmp_path: Path, qtbot: QtBot) -> No
     council_picker = CouncilPicker([todo, ready, other_council])
     qtbot.addWidget(council_picker)
     assert [b.key for b in council_picker.buttons] == ["example"]
+
+
+def test_the_notices_readme_lists_every_term_the_check_fails_with_its_swap() -> None:
+    """An officer learns the word list from the README, not from the code."""
+    from familyprivacy import paths
+    from familyprivacy.content.readability import JARGON, SWAPS, WORD_SWAPS
+
+    readme = (paths.resources_dir() / "notices" / "README.md").read_text("utf-8")
+    for term in JARGON:
+        assert f"| {term} | {SWAPS[term]} |" in readme, term
+    for word, plain in WORD_SWAPS.items():
+        assert f"{word} → {plain}" in readme, word
