@@ -110,6 +110,9 @@ def test_sign_off_refuses_what_cannot_be_approved(resources: Path,
     b"[[signoff]]\nscope = \"en\"\nby = \"A\"\nrole = \"B\"\nat = \"2026-12-01T10:00:00Z\"\n"
     b"fingerprint = \"sha256:nothex\"\n",
     b"notice = 'x'\nsurprise = 1\n",
+    # a time Python reads but the council's inbox (RFC 3339) would refuse in every visit that carried it
+    b"[[signoff]]\nscope = \"en\"\nby = \"A\"\nrole = \"B\"\nat = \"20261201T100000Z\"\n"
+    b"fingerprint = \"sha256:" + b"a" * 64 + b"\"\n",
 ])
 def test_a_broken_signoff_file_is_reported_and_counts_as_unsigned(resources: Path, broken: bytes) -> None:
     path = resources / "notices" / "stockton-on-tees" / "childrens-social-care.signoff.toml"

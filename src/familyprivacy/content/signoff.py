@@ -33,6 +33,8 @@ ENGLISH = "en"
 SUFFIX = ".signoff.toml"
 MAX_BYTES = 1024 * 1024
 _SCOPE = re.compile(r"^[a-z]{2,3}(?:_[A-Za-z]{2,4})?$")
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+                      r"(Z|[+-][0-9]{2}:[0-9]{2})")
 _FINGERPRINT = re.compile(r"^sha256:[0-9a-f]{64}$")
 _PART = re.compile(r"^(?:notice|section:[a-z0-9-]+|choice:[a-z0-9-]+)$")
 
@@ -189,10 +191,12 @@ def read(path: Path) -> list[Signoff]:
             raise SignoffError(f"{where}: 'scope' must be 'en' or a language code")
         if not _FINGERPRINT.match(rec["fingerprint"]):
             raise SignoffError(f"{where}: 'fingerprint' must be 'sha256:' and 64 hex digits")
-        try:
+        try:  # RFC 3339, as the council's inbox accepts it in every record that carries it
+            if not _RFC3339.fullmatch(rec["at"]):
+                raise ValueError
             when = datetime.fromisoformat(rec["at"].replace("Z", "+00:00"))
         except ValueError:
-            raise SignoffError(f"{where}: 'at' must be a date and time (ISO 8601)") from None
+            raise SignoffError(f"{where}: 'at' must be a date and time like 2026-12-07T10:30:00Z") from None
         if when.tzinfo is None:
             raise SignoffError(f"{where}: 'at' must give its time zone (…Z)")
         parts = rec.get("parts", {})
