@@ -255,3 +255,26 @@ def test_create_never_replaces_a_file_that_appears_meanwhile(tmp_path: Path,
         Store.create(target, PASS, "Jo Caseworker", kdf=KdfParams.fast_for_tests())
     assert target.read_bytes() == b"another worker's file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["records.db"]
+
+
+@pytest.mark.parametrize("field", ["case_reference", "name", "reason"])
+def test_a_new_record_with_control_characters_is_refused_as_the_inbox_would(tmp_path: Path,
+                                                                          field: str) -> None:
+    """The inbox refuses control characters in a record's text; the laptop says so when the record is
+    made, so nothing is kept that could never sync (a reason may still hold new lines and tabs)."""
+    from familyprivacy.consent.checks import ModelError
+
+    store = Store.create(tmp_path / "records.db", PASS, "Jo Caseworker", kdf=KdfParams.fast_for_tests())
+    visit = sample_visit()
+    if field == "case_reference":
+        visit = dataclasses.replace(visit, case_reference="CH-1\x1b[2J")
+    elif field == "name":
+        visit = dataclasses.replace(visit, grantors=(dataclasses.replace(visit.grantors[0], name="Ann\x07"),))
+    if field != "reason":
+        with pytest.raises(ModelError, match="control characters"):
+            store.record_visit(visit)
+        return
+    store.record_visit(visit)
+    store.record_decision(dataclasses.replace(sample_decision(visit), reason="Line one\n\tline two"))
+    with pytest.raises(ModelError, match=r"decision\.reason: must not contain control characters"):
+        store.record_decision(dataclasses.replace(sample_decision(visit), reason="Line\r\x00"))

@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from familyprivacy import paths
-from familyprivacy.consent import anchor, crypto, db, schema, state
+from familyprivacy.consent import anchor, checks, crypto, db, schema, state
 from familyprivacy.consent.anchor import Anchor, AnchorUnreadable, Mark, Problem
 from familyprivacy.consent.chain import (
     HEAD_VERSION,
@@ -392,6 +392,7 @@ class Store(OutboxMixin):
     def record_visit(self, visit: Visit) -> str:
         """Save a visit (validated) as a signed event; returns its visit_id."""
         body = visit.to_body()
+        checks.printable(body, "visit")
         with self._transaction(anchored=True):
             if self._conn.execute("SELECT 1 FROM events WHERE visit_id = ? AND type = 'visit'",
                                   (visit.visit_id,)).fetchone():
@@ -402,6 +403,7 @@ class Store(OutboxMixin):
     def record_decision(self, decision: Decision) -> str:
         """Save a decision as a signed event (a change names the one it replaces); returns the event id."""
         body = decision.to_body()
+        checks.printable(body, "decision")
         with self._mutex:
             with self._transaction(anchored=True):
                 visit = self._visit(decision.visit_id)
