@@ -7,8 +7,10 @@ answer must fit the document (status, content type, body).
 
 from __future__ import annotations
 
+import atexit
 import base64
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -27,6 +29,7 @@ EXAMPLES = int(os.environ.get("FAMILYPRIVACY_FUZZ_EXAMPLES", "40"))
 SEED = pick_seed("schemathesis fuzzing of the inbox")
 
 _folder = Path(tempfile.mkdtemp(prefix="inbox-fuzz-"))
+atexit.register(shutil.rmtree, _folder, ignore_errors=True)
 _engine = db.make_engine(f"sqlite:///{_folder / 'inbox.db'}")
 migrate.upgrade(_engine)
 _keyring = vault.Keyring.parse([vault.new_key_line()], "test")
