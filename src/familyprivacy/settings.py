@@ -18,6 +18,9 @@ from familyprivacy import paths
 FILE_NAME = "settings.json"
 MAX_BYTES = 64 * 1024
 TEXT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+# The council may set the idle lock within these bounds (the worker's Settings > Idle lock, or this file).
+IDLE_LOCK_MIN_MINUTES = 1.0
+IDLE_LOCK_MAX_MINUTES = 60.0
 
 
 @dataclass(frozen=True)
@@ -69,8 +72,9 @@ def validate(data: object, where: str = FILE_NAME) -> Settings:
     if not isinstance(lang, str) or not 2 <= len(lang) <= 12:
         raise SettingsError(f"{where}: 'worker_language' must be a language code")
     idle = values["idle_lock_minutes"]
-    if isinstance(idle, bool) or not isinstance(idle, (int, float)) or not 1 <= idle <= 60:
-        raise SettingsError(f"{where}: 'idle_lock_minutes' must be a number from 1 to 60")
+    low, high = IDLE_LOCK_MIN_MINUTES, IDLE_LOCK_MAX_MINUTES
+    if isinstance(idle, bool) or not isinstance(idle, (int, float)) or not low <= idle <= high:
+        raise SettingsError(f"{where}: 'idle_lock_minutes' must be a number from {low:g} to {high:g}")
     values["idle_lock_minutes"] = float(idle)
     return replace(defaults, **values)
 
