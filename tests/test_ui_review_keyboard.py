@@ -58,14 +58,17 @@ def test_walk_a_visit_in_arabic_by_keyboard(qtbot: QtBot, arabic: MainWindow) ->
     assert view.index == 2
     key(qtbot, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert view.index == 1
-    # From the topic list, Tab walks the page, its two views, Back, Next and Language; Shift+Tab returns.
+    # From the topic list, Tab walks the screen as it reads: Language above the page, the page, then the
+    # controls under it row by row (Back, the two views and Next on one row); Shift+Tab returns.
     view.topics.setFocus()
     key(qtbot, Qt.Key.Key_Down)
     assert view.index == 2
+    controls = ([view.back, view.official, view.alongside, view.next] if view._one_row
+                else [view.official, view.alongside, view.back, view.next])
     order = [key(qtbot, Qt.Key.Key_Tab) for _ in range(6)]
-    assert order == [view.browser, view.official, view.alongside, view.back, view.next, view.language]
+    assert order == [view.language, view.browser, *controls]
     back = [key(qtbot, Qt.Key.Key_Backtab) for _ in range(6)]
-    assert back == [view.next, view.back, view.alongside, view.official, view.browser, view.topics]
+    assert back == [*reversed(controls[:-1]), view.browser, view.language, view.topics]
     # Every control on the way has a name a screen reader says in Arabic.
     i18n.set_language("en")
     english = {w: w.accessibleName() for w in [*order, view.topics]}

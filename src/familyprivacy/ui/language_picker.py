@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from familyprivacy.i18n import _, languages
 from familyprivacy.i18n.catalogs import translated_languages
-from familyprivacy.ui import fonts
+from familyprivacy.ui import access, fonts
 from familyprivacy.ui.big_button import BigButton
+from familyprivacy.ui.forms import FocusFirst, keep_focus_in_view
 
 COLUMNS = 3
+CLEAR_SIZE = 32  # the search field's clear button: at least 24 by 24 (WCAG 2.5.8)
 
 
 def _names(lang: languages.Language) -> tuple[str, ...]:
@@ -27,7 +39,7 @@ def starts(lang: languages.Language, query: str) -> bool:
     return bool(q) and any(name.startswith(q) for name in _names(lang))
 
 
-class LanguagePicker(QWidget):
+class LanguagePicker(FocusFirst, QWidget):
     chosen = Signal(str)  # language code
     back_requested = Signal()
 
@@ -46,7 +58,16 @@ class LanguagePicker(QWidget):
         self.heading.setObjectName("heading")
         self.heading.setWordWrap(True)
         self.filter = QLineEdit()
-        self.filter.setClearButtonEnabled(True)
+        # Labelled by words shown above it, not only by its placeholder (1.3.1).
+        self.filter_label = QLabel()
+        self.filter_label.setBuddy(self.filter)
+        # Its own clear button, beside the field: Qt's, inside it, was a 22 by 18 pixel target (2.5.8).
+        self.clear = QToolButton()
+        self.clear.setMinimumSize(CLEAR_SIZE, CLEAR_SIZE)
+        self.clear.setAutoRaise(True)
+        self.clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # as Qt's: the keyboard clears by editing
+        self.clear.clicked.connect(self.filter.clear)
+        self.clear.setVisible(False)
         self.filter.textChanged.connect(self._refilter)
         self.filter.returnPressed.connect(self._choose_first)
         self.back = QPushButton()
@@ -71,15 +92,21 @@ class LanguagePicker(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop that shows nothing (2.4.7)
+        keep_focus_in_view(scroll)
         self.none = QLabel()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
         layout.addWidget(self.heading)
-        layout.addWidget(self.filter)
+        layout.addWidget(self.filter_label)
+        search = QHBoxLayout()
+        search.addWidget(self.filter, 1)
+        search.addWidget(self.clear)
+        layout.addLayout(search)
         layout.addWidget(self.none)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeading)
-        self.setFocusProxy(self.buttons[0])
+        self.first_focus = self.buttons[0]
         self._refilter("")
         self.retranslate()
 
@@ -93,6 +120,10 @@ class LanguagePicker(QWidget):
         return [b.key for b in self._shown]
 
     def _refilter(self, text: str) -> None:
+        if text and self.clear.icon().isNull():  # made when first needed: not at start-up
+            from PySide6.QtWidgets import QStyle
+            self.clear.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_LineEditClearButton))
+        self.clear.setVisible(bool(text))
         for button in self.buttons:
             self._grid.removeWidget(button)
         found = [(b, lang) for b, lang in zip(self.buttons, self.languages, strict=True)
@@ -111,7 +142,10 @@ class LanguagePicker(QWidget):
             QWidget.setTabOrder(previous, button)
             previous = button
         QWidget.setTabOrder(previous, self.back)
+        was_shown = not self.none.isHidden()
         self.none.setVisible(not shown)
+        if not shown and not was_shown:
+            access.announce(self.none, self.none.text())  # said: the focus stays in the search field
 
     def _choose_first(self) -> None:
         codes = self.visible_codes()
@@ -121,8 +155,13 @@ class LanguagePicker(QWidget):
     def retranslate(self) -> None:
         # Each language's name is always written in its own language; only the small line changes.
         self.heading.setText(_("Choose your language"))
-        self.filter.setPlaceholderText(_("Type to find a language"))
-        self.filter.setAccessibleName(_("Find a language by its name"))
+        self.filter_label.setText(_("Type to find a language"))
+        # Qt's own words for its clear button, in Qt's translations (no new text to translate).
+        self.clear.setText(QCoreApplication.translate("QLineEdit", "Clear text"))
+        self.clear.setToolTip(self.clear.text())
+        self.clear.setAccessibleName(self.clear.text())
+        self.filter.setAccessibleName(self.filter_label.text())
+        self.filter.setAccessibleDescription(_("Find a language by its name"))
         self.none.setText(_("No language matches what you typed."))
         self.back.setText(_("Back"))
         self.back.setAccessibleName(_("Back to the list of notices"))

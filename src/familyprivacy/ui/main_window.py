@@ -7,7 +7,7 @@ join the same stack.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QLocale, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,10 +25,11 @@ from familyprivacy import i18n, settings
 from familyprivacy.content.loader import LoadResult
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import W_, _, languages
-from familyprivacy.ui import fonts, theme, topic_page
+from familyprivacy.ui import access, fonts, theme, topic_page
 from familyprivacy.ui.council_picker import CouncilPicker
 from familyprivacy.ui.forms import worker_direction
 from familyprivacy.ui.language_picker import LanguagePicker
+from familyprivacy.ui.lock_settings import install as install_lock_extras
 from familyprivacy.ui.notice_picker import NoticePicker
 from familyprivacy.ui.presentation import PresentationBar
 from familyprivacy.ui.qt_translations import QtTranslations
@@ -63,6 +64,7 @@ class ScreenStack(QStackedWidget):
 class MainWindow(QMainWindow):
     def __init__(self, loaded: LoadResult, prefs: settings.Loaded, qt: QtTranslations) -> None:
         super().__init__()
+        access.install()  # headings read as headings (before any screen's heading is made)
         self.loaded = loaded
         self.settings = prefs.settings
         self.qt = qt
@@ -125,6 +127,8 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(720, 540)
         self._build_menus()
         self.recorder = Recorder(self)  # unlock, decisions, summary, records
+        # The idle lock's warning, the reason on the wall, Settings > Idle lock (ui/lock_settings.py).
+        self.lock_extras = install_lock_extras(self)
         layout.addWidget(self.recorder.choices_bar)
         self._unlisten = i18n.on_language_changed(self.apply_language)
         self._apply_look()
@@ -270,6 +274,8 @@ class MainWindow(QMainWindow):
         rtl = languages.is_rtl(code)
         direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
         app.setLayoutDirection(direction)
+        # The language assistive technology is told (WCAG 3.1.1); the worker's screens set their own.
+        self.setLocale(QLocale(code))
         self._apply_font()
         self.retranslate()
 
@@ -289,7 +295,8 @@ class MainWindow(QMainWindow):
         self.details.setText(_("Details"))
         if self.details.isChecked():
             self.show_problems(True)
-        self.details.setAccessibleName(_("Show the details of the problem"))
+        self.details.setAccessibleName(self.details.text())  # what speech control hears
+        self.details.setAccessibleDescription(_("Show the details of the problem"))
         for screen in (self._council_picker, self.notice_picker, self._language_picker, self.bar,
                        self.topic_view):
             if screen is not None:

@@ -9,9 +9,10 @@ from familyprivacy.content.check import ready_notices
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _
 from familyprivacy.ui.big_button import BigButton
+from familyprivacy.ui.forms import FocusFirst
 
 
-class NoticePicker(QWidget):
+class NoticePicker(FocusFirst, QWidget):
     chosen = Signal(str)  # notice id
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -45,7 +46,7 @@ class NoticePicker(QWidget):
             self._list.addWidget(button)
             self.buttons.append(button)
         if self.buttons:
-            self.setFocusProxy(self.buttons[0])
+            self.first_focus = self.buttons[0]
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
 from familyprivacy.i18n import N_, W_, languages
-from familyprivacy.ui.forms import scrolling_column, worker_direction
+from familyprivacy.ui import access
+from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
 
 RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
                  N_("young person"), N_("other family member"))
@@ -63,6 +64,10 @@ class _PersonRow(QWidget):
         self.remove.clicked.connect(on_remove)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
+        # The field is labelled by a word shown beside it, not by its placeholder only (1.3.1).
+        self.name_label = QLabel()
+        self.name_label.setBuddy(self.name)
+        row.addWidget(self.name_label)
         row.addWidget(self.name, 2)
         if with_relationship:
             self.relationship = QComboBox()
@@ -70,7 +75,7 @@ class _PersonRow(QWidget):
         row.addWidget(self.remove)
 
     def retranslate(self, number: int) -> None:
-        self.name.setPlaceholderText(W_("Name"))
+        self.name_label.setText(W_("Name"))
         self.name.setAccessibleName(W_("Name of person {number}").format(number=number))
         if self.relationship is not None:
             current = self.relationship.currentIndex()
@@ -83,7 +88,7 @@ class _PersonRow(QWidget):
         self.remove.setAccessibleName(W_("Remove person {number}").format(number=number))
 
 
-class PeopleForm(QWidget):
+class PeopleForm(FocusFirst, QWidget):
     next_requested = Signal()
     back_requested = Signal()
 
@@ -148,9 +153,15 @@ class PeopleForm(QWidget):
         how = QGridLayout(self.how_box)
         how.addWidget(self.signed, 0, 0)
         how.addWidget(self.verbal, 0, 1)
-        how.addWidget(self.witness, 1, 0, 1, 2)
+        # The witness's field is labelled by words shown beside it, not by its placeholder only (1.3.1).
+        self.witness_label = QLabel()
+        self.witness_label.setBuddy(self.witness)
+        witness_row = QHBoxLayout()
+        witness_row.addWidget(self.witness_label)
+        witness_row.addWidget(self.witness, 1)
+        how.addLayout(witness_row, 1, 0, 1, 2)
 
-        self.problems = QLabel()
+        self.problems = access.StatusLabel()  # each problem to fix is said as it appears
         self.problems.setObjectName("problem")
         self.problems.setWordWrap(True)
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
@@ -185,7 +196,7 @@ class PeopleForm(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.problems)
         layout.addLayout(buttons)
-        self.setFocusProxy(self.case_reference)
+        self.first_focus = self.case_reference
         for field in (self.case_reference, self.witness):
             field.textChanged.connect(self._recheck)
         self.verbal.toggled.connect(self._recheck)
@@ -259,6 +270,7 @@ class PeopleForm(QWidget):
 
     def _how_changed(self) -> None:
         self.witness.setVisible(not self.signed.isChecked())
+        self.witness_label.setVisible(not self.signed.isChecked())
 
     # -- result --------------------------------------------------------------------------------------
     def collect(self) -> People:
@@ -328,6 +340,7 @@ class PeopleForm(QWidget):
 
     def retranslate(self) -> None:
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.setLocale(worker_locale())
         self.heading.setText(W_("Who decided, and how"))
         self.case_label.setText(W_("Case reference"))
         self.case_reference.setAccessibleName(W_("Case reference"))
@@ -351,18 +364,19 @@ class PeopleForm(QWidget):
         for key, text in INTERPRETER_MODES:
             self.mode.addItem(W_(text), key)
         self.mode.setCurrentIndex(max(mode, 0))
-        self.mode.setAccessibleName(W_("Was there an interpreter?"))
+        self.mode.setAccessibleDescription(W_("Was there an interpreter?"))
         self.interpreter_language.setAccessibleName(W_("The interpreter's language"))
         self.reference.setPlaceholderText(W_("Interpreter's booking or badge reference"))
         self.reference.setAccessibleName(W_("Interpreter's booking or badge reference"))
         for label, text in zip(self.interpreter_labels, (W_("How"), W_("Language"), W_("Reference")),
                                strict=True):
             label.setText(text)
+        self.mode.setAccessibleName(self.interpreter_labels[0].text())
         self.how_box.setTitle(W_("How the decision was given"))
         self.signed.setText(W_("Each person signs on screen, after checking the answers"))
         self.verbal.setText(W_("Said aloud, with a witness"))
-        self.witness.setPlaceholderText(W_("Name of the witness"))
-        self.witness.setAccessibleName(W_("Name of the witness"))
+        self.witness_label.setText(W_("Name of the witness"))
+        self.witness.setAccessibleName(self.witness_label.text())
         self.back.setText(W_("Back"))
         self.back.setAccessibleName(W_("Back to the choices"))
         self.next.setText(W_("Check everything"))

@@ -16,7 +16,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from familyprivacy.i18n import W_, W_ngettext
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui import access
+from familyprivacy.ui.forms import FocusFirst, worker_direction, worker_locale
 
 FREE_ATTEMPTS = 5
 FIRST_WAIT = 30.0  # seconds after the fifth wrong attempt
@@ -47,7 +48,7 @@ class Backoff:
         self._until = 0.0
 
 
-class PinWall(QWidget):
+class PinWall(FocusFirst, QWidget):
     unlocked = Signal()
     cancelled = Signal()  # back to the family, still in presentation mode
 
@@ -71,7 +72,7 @@ class PinWall(QWidget):
         self.unlock.clicked.connect(self.attempt)
         self.cancel = QPushButton()
         self.cancel.clicked.connect(self._cancel)
-        self.message = QLabel()
+        self.message = access.StatusLabel()  # said as it appears: "That is not right", the wait
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setObjectName("problem")
@@ -92,7 +93,7 @@ class PinWall(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.setFocusProxy(self.secret)
+        self.first_focus = self.secret
         self.retranslate()
 
     def arm(self, checker: Checker, passphrase_only: bool, can_cancel: bool) -> None:
@@ -135,9 +136,13 @@ class PinWall(QWidget):
         self.unlock.setEnabled(not waiting)
         if waiting:
             seconds = math.ceil(left)
-            self.message.setText(W_ngettext("Too many wrong attempts. Wait {seconds} second.",
-                                          "Too many wrong attempts. Wait {seconds} seconds.",
-                                          seconds).format(seconds=seconds))
+            text = W_ngettext("Too many wrong attempts. Wait {seconds} second.",
+                              "Too many wrong attempts. Wait {seconds} seconds.",
+                              seconds).format(seconds=seconds)
+            if self.timer.isActive():  # the countdown's next second: shown, not said again every second
+                QLabel.setText(self.message, text)
+            else:
+                self.message.setText(text)
             if not self.timer.isActive():
                 self.timer.start()
         else:
@@ -148,13 +153,16 @@ class PinWall(QWidget):
 
     def retranslate(self) -> None:
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.setLocale(worker_locale())
         self.heading.setText(W_("Locked"))
         self.prompt.setText(W_("The records are locked. Worker: enter your passphrase.")
                             if self._passphrase_only
                             else W_("Please hand the laptop back to your worker.") + "\n"
                             + W_("Worker: enter your PIN or passphrase."))
-        self.secret.setAccessibleName(W_("Passphrase") if self._passphrase_only else W_("PIN or passphrase"))
-        self.secret.setPlaceholderText(self.secret.accessibleName())
+        self.secret.setPlaceholderText(W_("Passphrase") if self._passphrase_only else W_("PIN or passphrase"))
+        # Labelled by the prompt above it, which says whose secret goes here (not by its placeholder).
+        self.prompt.setBuddy(self.secret)
+        self.secret.setAccessibleName(self.prompt.text().replace("\n", " "))
         self.unlock.setText(W_("Unlock"))
         self.unlock.setAccessibleName(W_("Unlock"))
         self.cancel.setText(W_("Back to the family's screen"))

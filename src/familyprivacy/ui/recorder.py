@@ -495,7 +495,8 @@ class Recorder(QObject):
         self.records_action.setText(W_("&Records on this laptop"))  # the worker's menu: their language
         self.lock_action.setText(W_("&Lock now"))
         self.choices_button.setText(_("Next: your choices"))
-        self.choices_button.setAccessibleName(_("Go on to the family's choices"))
+        self.choices_button.setAccessibleName(self.choices_button.text())  # what speech control hears
+        self.choices_button.setAccessibleDescription(_("Go on to the family's choices"))
         for screen in self.screens:
             screen.retranslate()  # type: ignore[attr-defined]
         if self.saved is None:

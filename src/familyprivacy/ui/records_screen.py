@@ -9,6 +9,7 @@ laptop, so they leave this list too.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,7 +38,8 @@ from familyprivacy.consent.model import MAX_TEXT, Capture, Decision, ModelError,
 from familyprivacy.i18n import N_, W_
 from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.status import SyncStatus
-from familyprivacy.ui.forms import scrolling_column, worker_direction
+from familyprivacy.ui import access
+from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
 from familyprivacy.ui.recording import worker_for
 from familyprivacy.ui.unlock_screen import WorkerSession
 
@@ -83,7 +84,7 @@ def _local(stamp: str) -> str:
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class RecordsScreen(QWidget):
+class RecordsScreen(FocusFirst, QWidget):
     close_requested = Signal()
     summary_requested = Signal(str)  # a visit id: the family's summary as it stands now
     status_arrived = Signal(object)  # a SyncStatus, from the sync thread: queued to this one
@@ -106,7 +107,7 @@ class RecordsScreen(QWidget):
         self.sync.clicked.connect(self.sync_now)
         self.setup = QPushButton()
         self.setup.clicked.connect(self.set_up_sync)
-        self.sync_state = QLabel()
+        self.sync_state = access.StatusLabel()  # a sync problem is said as it appears
         self.sync_state.setWordWrap(True)
         self.close_button = QPushButton()
         self.close_button.clicked.connect(self.close_requested)
@@ -114,6 +115,8 @@ class RecordsScreen(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (the arrow keys move between its rows): it was a keyboard trap (2.1.2).
+        self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the notice id is the longest
@@ -139,7 +142,7 @@ class RecordsScreen(QWidget):
             combo.currentIndexChanged.connect(self._update_record)
         # Asked before anything is recorded, with the change in plain words; tests put their own.
         self.confirm: Callable[[str], bool] = self._confirm_with_dialog
-        self.change_message = QLabel()
+        self.change_message = access.StatusLabel()  # "Recorded", "Not recorded", said as they appear
         self.change_message.setWordWrap(True)
         self.change_message.setTextFormat(Qt.TextFormat.PlainText)
         self.change_labels = [QLabel() for _ in range(5)]
@@ -157,7 +160,11 @@ class RecordsScreen(QWidget):
         top.addWidget(self.sync)
         top.addWidget(self.setup)
         top.addWidget(self.close_button)
+        # The search field is labelled by words shown beside it, not only by its placeholder (1.3.1).
+        self.search_label = QLabel()
+        self.search_label.setBuddy(self.search)
         find = QHBoxLayout()
+        find.addWidget(self.search_label)
         find.addWidget(self.search, 1)
         find.addWidget(self.find_button)
         right = QWidget()
@@ -171,20 +178,27 @@ class RecordsScreen(QWidget):
             lambda: self.summary_requested.emit(self.opened.visit_id) if self.opened else None)
         right_layout.addWidget(self.summary_button, 0, Qt.AlignmentFlag.AlignLeading)
         right_layout.addWidget(self.change_box)
-        split = QSplitter()
-        split.addWidget(self.table)
+        # Side by side in fixed shares, not in a splitter: a splitter's handle could only be dragged, and
+        # was 4 pixels wide (WCAG 2.5.7, 2.5.8).
+        split = QHBoxLayout()
+        split.addWidget(self.table, 3)
         # Scrolled, never squashed: at large text the decisions, the new line among them and the
         # change form each keep their height (at 200% "Recorded" was drawn over the button).
-        split.addWidget(scrolling_column(right))
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.addWidget(scrolling_column(right), 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addLayout(find)
-        layout.addWidget(split, 1)
+        layout.addLayout(split, 1)
+        # Keyboard order follows the screen: the buttons at the top, the search, the visits, then the
+        # chosen visit and its change form.
+        chain: list[QWidget] = [self.sync, self.setup, self.close_button, self.search, self.find_button,
+                                self.table, self.summary_button, self.choice, self.new_status, self.who,
+                                self.how, self.note, self.record]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self.status_arrived.connect(self.show_sync_status)
-        self.setFocusProxy(self.search)
+        self.first_focus = self.search
         self.retranslate()
 
     # -- data ----------------------------------------------------------------------------------------
@@ -392,21 +406,26 @@ class RecordsScreen(QWidget):
 
     def retranslate(self) -> None:
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.setLocale(worker_locale())
         self.heading.setText(W_("Records on this laptop"))
-        self.search.setPlaceholderText(W_("Find by case reference"))
-        self.search.setAccessibleName(W_("Find by case reference"))
+        self.search_label.setText(W_("Find by case reference"))
+        self.search.setAccessibleName(self.search_label.text())
         self.find_button.setText(W_("Find"))
         self.find_button.setAccessibleName(W_("Find visits with this case reference"))
         self.sync.setText(W_("Sync now"))
         self.setup.setText(W_("Set up sync…"))
-        self.setup.setAccessibleName(W_("Set the council's inbox address and enrol these records"))
-        self.sync.setAccessibleName(W_("Send the records to the council now"))
+        # Each button is named by its own words (what speech control users say), described more fully.
+        self.setup.setAccessibleName(self.setup.text())
+        self.setup.setAccessibleDescription(W_("Set the council's inbox address and enrol these records"))
+        self.sync.setAccessibleName(self.sync.text())
+        self.sync.setAccessibleDescription(W_("Send the records to the council now"))
         self.close_button.setText(W_("Close records"))
-        self.close_button.setAccessibleName(W_("Close the records"))
+        self.close_button.setAccessibleName(self.close_button.text())
+        self.close_button.setAccessibleDescription(W_("Close the records"))
         self.table.setHorizontalHeaderLabels([W_("Date"), W_("Case reference"), W_("Notice"), W_("Choices"),
                                               W_("Sync")])
         self.table.setAccessibleName(W_("Visits on this laptop"))
-        self.detail.setAccessibleName(W_("The decisions of the chosen visit"))
+        self.detail.setAccessibleDescription(W_("The decisions of the chosen visit"))
         self.change_box.setTitle(W_("Record a withdrawal or change"))
         texts = (W_("Choice"), W_("New decision"), W_("Who asked"), W_("How they asked"),
                  W_("Note (optional)"))

@@ -5,6 +5,7 @@ and the saved state is shown so nobody can miss it.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -20,8 +21,9 @@ from PySide6.QtWidgets import (
 from familyprivacy.consent.model import Signer, answers_digest
 from familyprivacy.content.localize import NoticeView
 from familyprivacy.i18n import N_, W_, _, languages, worker_language
+from familyprivacy.ui import access
 from familyprivacy.ui.decision_flow import answer_label
-from familyprivacy.ui.forms import scrolling_column
+from familyprivacy.ui.forms import FocusFirst, scrolling_column
 from familyprivacy.ui.people_form import INTERPRETER_MODES, People
 from familyprivacy.ui.signature_pad import SignaturePad
 
@@ -36,7 +38,7 @@ def _native(code: str) -> str:
         return code
 
 
-class ReviewScreen(QWidget):
+class ReviewScreen(FocusFirst, QWidget):
     save_requested = Signal()
     back_requested = Signal()
     print_requested = Signal()
@@ -73,7 +75,7 @@ class ReviewScreen(QWidget):
         self.pads: dict[str, SignaturePad] = {}
         self._sign_rows: list[tuple[QLabel, QPushButton, str]] = []  # sentence, clear button, name
         self._digest: str | None = None
-        self.state = QLabel()
+        self.state = access.StatusLabel()  # "Saved" or "Not saved", said as it appears
         self.state.setWordWrap(True)
         self.state.setTextFormat(Qt.TextFormat.PlainText)
         self.state.setVisible(False)
@@ -152,6 +154,16 @@ class ReviewScreen(QWidget):
             self.sign_layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignLeading)
             self.pads[grantor.id] = pad
             self._sign_rows.append((sentence, clear, grantor.name))
+        self._tab_order()
+
+    def _tab_order(self) -> None:
+        """Reading order: each signature and its Clear button, then the buttons under the review."""
+        chain: list[QWidget] = []
+        for (_sentence, clear, _name), pad in zip(self._sign_rows, self.pads.values(), strict=True):
+            chain += [pad, clear]
+        chain += [self.back, self.print, self.pdf, self.finish, self.save]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def signers(self) -> tuple[Signer, ...] | None:
         """Each person's signature, bound to the answers shown; None while anyone has not signed."""
@@ -202,7 +214,7 @@ class ReviewScreen(QWidget):
         self.back.setVisible(not self.saved)
         for button in (self.print, self.pdf, self.finish):
             button.setVisible(self.saved)
-        self.setFocusProxy(self.print if self.saved else self.save)
+        self.first_focus = self.print if self.saved else self.save
 
     def retranslate(self) -> None:
         self.heading.setText(_("Your choices have been saved") if self.saved
@@ -212,9 +224,11 @@ class ReviewScreen(QWidget):
         self.save.setText(_("Save these choices"))
         self.save.setAccessibleName(_("Save these choices"))
         self.print.setText(_("Print the summary"))
-        self.print.setAccessibleName(_("Print the family's summary"))
+        self.print.setAccessibleName(self.print.text())
+        self.print.setAccessibleDescription(_("Print the family's summary"))
         self.pdf.setText(_("Save the summary as PDF"))
-        self.pdf.setAccessibleName(_("Save the family's summary as a PDF file"))
+        self.pdf.setAccessibleName(self.pdf.text())
+        self.pdf.setAccessibleDescription(_("Save the family's summary as a PDF file"))
         self.finish.setText(_("Finish the visit"))
         self.finish.setAccessibleName(_("Finish the visit"))
         self.sign_note.setText(_("The answers changed after signing, so each person signs again."))
@@ -223,7 +237,8 @@ class ReviewScreen(QWidget):
                 name=name))
             clear.setText(_("Clear the signature"))
             clear.setAccessibleName(_("Clear the signature of {name}").format(name=name))
-        for pad in self.pads.values():
+        for (sentence, _clear, _name), pad in zip(self._sign_rows, self.pads.values(), strict=True):
+            pad.label = sentence.text()  # named by the sentence shown above it, what each person signs
             pad.retranslate()
         self._draw()
 

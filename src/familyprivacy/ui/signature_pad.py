@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
     QColor,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
-    QPalette,
     QPen,
     QPixmap,
     QTabletEvent,
     QTouchEvent,
 )
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
 from familyprivacy.consent.model import MAX_STROKE_POINTS
 from familyprivacy.i18n import _
+from familyprivacy.ui import access, theme
 
 Point = tuple[float, float, float]
 MAX_STROKES = 500
@@ -39,22 +40,25 @@ class SignaturePad(QWidget):
         self._strokes: list[list[Point]] = []
         self._drawing = False
         self._clock = QElapsedTimer()
+        self.label = ""  # the words shown with the pad, its accessible name
+        access.set_role(self, QAccessible.Role.Canvas)  # a surface to draw on, not a nameless "client"
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(160)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
-        self.setPalette(palette)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.setAccessibleName(_("Signature pad"))
-        self.setAccessibleDescription(_("Sign here with a finger, a pen or the mouse."))
+        self.setAccessibleName(self.label or _("Signature pad"))
+        self._describe()
         self.update()
+
+    def _describe(self) -> None:
+        """What a screen reader says of the pad: how to sign, or that it is signed (a change it hears)."""
+        self.setAccessibleDescription(_("Sign here with a finger, a pen or the mouse.") if self.is_empty()
+                                      else _("Signed."))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 180)
@@ -73,6 +77,7 @@ class SignaturePad(QWidget):
         self._strokes = []
         self._drawing = False
         self.update()
+        self._describe()
         self.changed.emit()
 
     def _begin(self, pos: QPointF) -> None:
@@ -100,6 +105,7 @@ class SignaturePad(QWidget):
             if pos is not None:
                 self._add(pos)
             self._drawing = False
+            self._describe()
             self.changed.emit()
 
     # -- mouse, pen, touch ---------------------------------------------------------------------------
@@ -148,17 +154,23 @@ class SignaturePad(QWidget):
 
     # -- drawing -------------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
+        # The theme's colours (ui/theme.py, held to WCAG contrast by tests/test_contrast.py): an edge
+        # that shows against the page, a focus ring that shows against the edge, in either theme.
+        colours = theme.pad_colours(theme.is_high_contrast(QApplication.palette()))
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), QColor(colours.background))
+        painter.setPen(QPen(QColor(colours.edge), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
         baseline = self.height() - 36
-        painter.setPen(QPen(QColor("#9a9a9a"), 1, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(QColor(colours.guide), 1, Qt.PenStyle.DashLine))
         painter.drawLine(16, baseline, self.width() - 16, baseline)
         if self.is_empty():
-            painter.setPen(QColor("#6a6a6a"))
+            painter.setPen(QColor(colours.hint))
             painter.drawText(self.rect().adjusted(16, 0, -16, -40),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              _("Sign here with a finger, a pen or the mouse."))
-        painter.setPen(QPen(QColor("#102a54"), 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+        painter.setPen(QPen(QColor(colours.ink), 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                             Qt.PenJoinStyle.RoundJoin))
         for stroke in self._strokes:
             if len(stroke) == 1:
@@ -169,8 +181,8 @@ class SignaturePad(QWidget):
                 path.lineTo(x, y)
             painter.drawPath(path)
         if self.hasFocus():
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
-            painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
+            painter.setPen(QPen(QColor(colours.focus), 3))
+            painter.drawRect(self.rect().adjusted(2, 2, -3, -3))
         painter.end()
 
 

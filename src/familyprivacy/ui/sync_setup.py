@@ -25,7 +25,7 @@ from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.client import SyncProblem
 from familyprivacy.sync.enrolment import enrol
 from familyprivacy.sync.outbox import Outbox
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui.forms import worker_direction, worker_locale
 
 
 class SyncSetupDialog(QDialog):
@@ -34,6 +34,7 @@ class SyncSetupDialog(QDialog):
     def __init__(self, outbox: Outbox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setLayoutDirection(worker_direction())  # a worker's dialog: the worker's language
+        self.setLocale(worker_locale())
         self.outbox = outbox
         self.enrolled = False
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -20,14 +20,15 @@ from PySide6.QtWidgets import (
 from familyprivacy.content.localize import NoticeView, localize
 from familyprivacy.content.model import Notice
 from familyprivacy.i18n import _, languages
-from familyprivacy.ui import fonts, icons, theme
+from familyprivacy.ui import access, fonts, icons, theme
+from familyprivacy.ui.forms import FocusFirst
 from familyprivacy.ui.safe_browser import SafeBrowser
 from familyprivacy.ui.topic_list import TopicList
 from familyprivacy.ui.topic_page import Page, pages, render_page
 from familyprivacy.visit import Visit
 
 
-class TopicView(QWidget):
+class TopicView(FocusFirst, QWidget):
     language_requested = Signal()
     page_shown = Signal(int)
 
@@ -98,7 +99,7 @@ class TopicView(QWidget):
         layout.addLayout(right, 1)
         self.browser.setTabChangesFocus(True)  # Tab leaves the page instead of moving between links
         self._fit(self.width())  # places the controls and sets the keyboard order
-        self.setFocusProxy(self.next)
+        self.first_focus = self.next  # the page opens with Next ready
         for button in (self.back, self.next, self.official, self.alongside, self.language):
             button.installEventFilter(self)
         self.retranslate()
@@ -137,9 +138,11 @@ class TopicView(QWidget):
             self._controls.addLayout(self._views_row, 0, 0, 1, 3)
             self._controls.addWidget(self.back, 1, 0)
             self._controls.addWidget(self.next, 1, 2)
-        # Keyboard order, in either arrangement: the page, its two views, then Back and Next.
-        chain: list[QWidget] = [self.topics, self.browser, self.official, self.alongside, self.back,
-                                self.next, self.language]
+        # Keyboard order follows the screen, in either arrangement: the topics, Language above the page,
+        # the page, then the controls under it row by row (Back, the two views, Next on one row).
+        controls = ([self.back, self.official, self.alongside, self.next] if one_row
+                    else [self.official, self.alongside, self.back, self.next])
+        chain: list[QWidget] = [self.topics, self.language, self.browser, *controls]
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
 
@@ -204,6 +207,8 @@ class TopicView(QWidget):
         self.topics.setCurrentRow(index)
         self.topics.blockSignals(False)
         self.redraw()
+        if changed:  # a new page, said without moving the focus from Next
+            access.announce(self, self.progress_label.text() + ": " + _(self.pages[index].title))
         self.page_shown.emit(index)
 
     def _row_changed(self, row: int) -> None:
@@ -251,6 +256,8 @@ class TopicView(QWidget):
         html = render_page(view, page, self.mode, css, english, fonts.line_height_percent(lang),
                            self._marks(lang))
         self.browser.show_page(html, languages.is_rtl(lang))
+        # The page's language, told to assistive technology (a text browser keeps no lang attribute).
+        self.browser.setLocale(QLocale(lang))
         if record:
             self.visit.record(view, page.section_ids, self.mode)
         self._update_chrome()
@@ -329,6 +336,5 @@ class TopicView(QWidget):
         self.official.setAccessibleName(self.official.text())
         self.alongside.setText(_("English alongside"))
         self.alongside.setAccessibleName(_("Show English alongside, for the worker"))
-        self.progress_label.setAccessibleName(_("Progress"))
         if self.pages:
             self.redraw()  # redraws the topic list and buttons too

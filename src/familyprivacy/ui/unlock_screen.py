@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 from familyprivacy.consent import cli as records
 from familyprivacy.consent.errors import StoreError, WrongPassphrase
 from familyprivacy.i18n import N_, W_, W_ngettext
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui import access
+from familyprivacy.ui.forms import FocusFirst, worker_direction, worker_locale
 from familyprivacy.ui.pin_wall import Backoff
 
 if TYPE_CHECKING:  # the store and its cryptography load when a worker unlocks, not at start
@@ -115,7 +116,7 @@ def worker_stores() -> list[Path]:
     return records.store_paths()
 
 
-class UnlockScreen(QWidget):
+class UnlockScreen(FocusFirst, QWidget):
     unlocked = Signal(object)  # a WorkerSession
 
     def __init__(self, kdf: Callable[[], KdfParams] | None = None, backoff: Backoff | None = None,
@@ -198,7 +199,7 @@ class UnlockScreen(QWidget):
 
         self.pages.addWidget(self.unlock_page)
         self.pages.addWidget(self.create_page)
-        self.message = QLabel()
+        self.message = access.StatusLabel()  # said as it appears: a wrong passphrase, a form's problem
         self.message.setObjectName("problem")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -243,7 +244,7 @@ class UnlockScreen(QWidget):
             field_.clear()
         self.message.clear()
         self.retranslate()
-        self.setFocusProxy(self.name if create else self.passphrase)
+        self.first_focus = self.name if create else self.passphrase
 
     # -- actions -------------------------------------------------------------------------------------
     def _pin_problem(self, pin: str) -> bool:
@@ -288,7 +289,7 @@ class UnlockScreen(QWidget):
         if len(opened) > 1:
             self.message.clear()
             self._offer(opened)
-            self.setFocusProxy(self.worker)
+            self.first_focus = self.worker
             self.worker.setFocus()
             return
         self._done(opened[0], pin)
@@ -354,6 +355,7 @@ class UnlockScreen(QWidget):
 
     def retranslate(self) -> None:
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.setLocale(worker_locale())
         creating = self.pages.currentWidget() is self.create_page
         self.heading.setText(W_("Set up your records on this laptop") if creating
                              else W_("Unlock your records"))
@@ -371,9 +373,11 @@ class UnlockScreen(QWidget):
         self.unlock.setText(W_("Unlock"))
         self.unlock.setAccessibleName(W_("Unlock"))
         self.new_worker.setText(W_("Another worker on this laptop"))
-        self.new_worker.setAccessibleName(W_("Set up records for another worker on this laptop"))
+        self.new_worker.setAccessibleName(self.new_worker.text())
+        self.new_worker.setAccessibleDescription(W_("Set up records for another worker on this laptop"))
         self.create_button.setText(W_("Create my records"))
-        self.create_button.setAccessibleName(W_("Create my encrypted records"))
+        self.create_button.setAccessibleName(self.create_button.text())
+        self.create_button.setAccessibleDescription(W_("Create my encrypted records"))
         self.cancel_create.setText(W_("Back"))
         self.cancel_create.setAccessibleName(W_("Back to unlocking"))
         self._strength_changed(self.new_passphrase.text())
