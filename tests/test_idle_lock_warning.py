@@ -244,3 +244,20 @@ def test_input_behind_another_window_does_not_cancel_the_grace(qtbot: QtBot, idl
     assert idle.grace_timer.isActive()
     with qtbot.waitSignal(idle.lock_now):
         idle.grace_timer.timeout.emit()
+
+
+def test_the_warning_stays_inside_the_window_when_it_changes_size(qtbot: QtBot,
+                                                                  locked_window: MainWindow) -> None:
+    """Placed while the window was wide, then the window narrowed (presenting goes full screen): the
+    warning was cut off at the window's edge."""
+    window, recorder = locked_window, locked_window.recorder
+    _unlock_and_open(qtbot, window)
+    warning = window.lock_extras.warning
+    warning.announce = lambda _widget, _text: None
+    window.resize(1600, 900)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    recorder.idle.warn_timer.timeout.emit()
+    window.resize(window.minimumSizeHint().width(), 900)
+    qtbot.waitUntil(lambda: window.width() < 1000)
+    assert warning.isVisible()
+    assert 0 <= warning.x() and warning.x() + warning.width() <= window.width(), warning.geometry()

@@ -226,6 +226,12 @@ class IdleWarning(QFrame):
         row.addWidget(self.keep)
         self.setVisible(False)
         idle.warning_changed.connect(self._warning_changed)
+        parent.installEventFilter(self)  # placed again whenever the window changes size
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
 
     def retranslate(self) -> None:
         seconds = self.idle.seconds_left_at_warning
