@@ -76,11 +76,14 @@ def test_spanish_and_portuguese_have_the_millions_form() -> None:
     for lang in ("es", "pt"):
         po = ROOT / "translations" / lang / "LC_MESSAGES" / "familyprivacy.po"
         catalog = read_po(io.BytesIO(po.read_bytes()))
-        (message,) = [m for m in catalog if isinstance(m.id, (tuple, list))]
+        messages = [m for m in catalog if isinstance(m.id, (tuple, list))]
+        assert len(messages) >= 3
         pick = gettext.c2py(PLURAL_FORMS[lang].expr)
         assert [pick(n) for n in (1, 2, 0, 1_000_000, 1_000_001)] == [0, 2, 2, 1, 2]
-        assert "de segundos" in message.string[1] and "de segundos" not in message.string[2]
-        assert not message.fuzzy
+        for message in messages:  # every plural entry: "de" in the millions form, and only there
+            unit = "segundos" if "seconds" in message.id[1] else "minutos"
+            assert f"de {unit}" in message.string[1] and f"de {unit}" not in message.string[2], message.id
+            assert not message.fuzzy
 
 
 def test_check_warns_when_babel_disagrees_and_still_passes(other_babel: None) -> None:
