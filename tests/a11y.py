@@ -21,12 +21,14 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractScrollArea,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
     QLineEdit,
     QRadioButton,
+    QScrollArea,
     QSplitterHandle,
     QTextEdit,
     QToolButton,
@@ -111,7 +113,8 @@ def _internal(widget: QWidget) -> bool:
     """Parts Qt builds inside another control (a combo box's view, a line edit's clear button)."""
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, (QComboBox, QLineEdit)) or type(parent).__name__ == "QComboBoxPrivateContainer":
+        if isinstance(parent, (QComboBox, QLineEdit, QAbstractSpinBox)) or (
+                type(parent).__name__ == "QComboBoxPrivateContainer"):
             return True
         parent = parent.parentWidget()
     return type(widget).__name__.startswith("QLineEditIconButton")
@@ -363,3 +366,105 @@ def announced(heard: list[str], message: str) -> bool:
 
 
 Check = Callable[[str, QWidget], list[str]]
+
+
+# -- text at 200% ------------------------------------------------------------------------------------------
+def _scroll_area_of(content: QWidget) -> QScrollArea | None:
+    """The scroll area whose content ``content`` is, if it is one."""
+    viewport = content.parentWidget()
+    area = viewport.parentWidget() if viewport is not None else None
+    return area if isinstance(area, QScrollArea) and area.widget() is content else None
+
+
+def _shown_text(widget: QWidget) -> str:
+    if isinstance(widget, QLabel):
+        return widget.text() if widget.pixmap().isNull() else ""
+    if isinstance(widget, QAbstractButton):
+        return visible_label(widget)
+    if isinstance(widget, QGroupBox):
+        return widget.title()
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QLineEdit):
+        return widget.text() or widget.placeholderText()
+    return ""
+
+
+def _cut(widget: QWidget) -> str:
+    """How ``widget``'s own text does not fit its rectangle ("" when it does)."""
+    w, h = widget.width(), widget.height()
+    if isinstance(widget, QLabel):
+        if widget.wordWrap():
+            need = widget.heightForWidth(w)
+            return f"is {h} px tall, its text needs {need}" if need > h + 1 else ""
+        need = widget.sizeHint().width()
+        return f"is {w} px wide, its text needs {need}" if need > w + 1 else ""
+    if widget.sizePolicy().hasHeightForWidth():  # a BigButton: lines wrapped to its width
+        need = widget.heightForWidth(w)
+        return f"is {h} px tall, its lines need {need}" if need > h + 1 else ""
+    hint = widget.minimumSizeHint() if isinstance(widget, (QComboBox, QLineEdit)) else widget.sizeHint()
+    if isinstance(widget, QComboBox):  # the chosen item's words must show whole
+        metrics = widget.fontMetrics()
+        room = widget.style().subControlRect(
+            widget.style().ComplexControl.CC_ComboBox, _combo_option(widget),
+            widget.style().SubControl.SC_ComboBoxEditField, widget).width()
+        need = metrics.horizontalAdvance(widget.currentText())
+        if need > room + 1:
+            return f"shows {room} px of its choice, which needs {need}"
+    if isinstance(widget, QAbstractButton) and hint.width() > w + 1:
+        return f"is {w} px wide, its label needs {hint.width()}"
+    need = widget.heightForWidth(w) if widget.hasHeightForWidth() else hint.height()
+    if need > h + 1:
+        return f"is {h} px tall, it needs {need}"
+    return ""
+
+
+def _combo_option(combo: QComboBox):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStyleOptionComboBox
+    option = QStyleOptionComboBox()
+    option.initFrom(combo)
+    option.editable = combo.isEditable()
+    option.currentText = combo.currentText()
+    return option
+
+
+def _outside(widget: QWidget) -> str:
+    """Which container cuts ``widget`` off, or "": its window, a parent that does not scroll, or a
+    scroll area's content that is wider than the area and cannot be scrolled sideways. Inside a scroll
+    area (or a list or text view, which scroll themselves) what is out of view can be scrolled to."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        box = QRect(widget.mapTo(parent, widget.rect().topLeft()), widget.size())
+        if not parent.rect().adjusted(-1, -1, 1, 1).contains(box):
+            where = "the window" if parent.isWindow() else describe(parent)
+            return (f"runs outside {where} ({box.x()},{box.y()} {box.width()}x{box.height()} in "
+                    f"{parent.width()}x{parent.height()})")
+        area = _scroll_area_of(parent)
+        if area is not None:
+            shown = area.viewport().width()
+            if (area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+                    and parent.width() > shown + 1):
+                return (f"is in a column {parent.width()} px wide shown {shown} px wide, which does not "
+                        f"scroll sideways")
+            return ""
+        if isinstance(parent, QAbstractScrollArea) or parent.isWindow():
+            return ""
+        parent = parent.parentWidget()
+    return ""
+
+
+def clipping_problems(screen_name: str, screen: QWidget) -> list[str]:
+    """1.4.4: with the text at 200%, no words are cut off or elided: each label, button, field and
+    choice is as big as its text needs, and none runs outside its window or a part that does not
+    scroll (content in a scroll area may be scrolled to)."""
+    problems = []
+    for widget in [screen, *screen.findChildren(QWidget)]:
+        if not widget.isVisible() or _internal(widget) or (widget.isWindow() and widget is not screen):
+            continue
+        text = _shown_text(widget)
+        if not text.strip():
+            continue
+        why = _cut(widget) or _outside(widget)
+        if why:
+            problems.append(f"{screen_name}: {describe(widget)} {why} (1.4.4)")
+    return problems

@@ -11,8 +11,12 @@ moves from the keyboard (``target_problems``); the screen tells its language (``
 Then every status message (wrong passphrase, wrong PIN, form problems, "Saved", "Recorded", a sync
 error, no language matching, a new topic) is announced to the screen reader (ui/access.announce).
 
+Each state is also built with the text at 200% in a 1024 by 768 window, and no words may be cut off or
+elided there (``clipping_problems``, 1.4.4). The worker's dialogs (sync set-up, the question before
+a change is recorded, the idle-lock setting) name their buttons in the worker's language.
+
 Run offscreen with accessibility on (QAccessible.setActive): what is checked is what Qt hands to
-NVDA, Orca or VoiceOver. The app runs at its normal text size here.
+NVDA, Orca or VoiceOver.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from familyprivacy import i18n, settings
@@ -54,17 +58,19 @@ def _accessibility_on() -> Iterator[None]:
     yield
 
 
-def _window(qtbot: QtBot, lang: str, with_store: bool = True) -> MainWindow:
+def _window(qtbot: QtBot, lang: str, with_store: bool = True, scale: float = 1.0,
+            size: tuple[int, int] = (1100, 760)) -> MainWindow:
     """The app's window, locked as it opens, on the Stockton notice; the worker and the family both
-    read ``lang``."""
+    read ``lang``, with the text at ``scale`` (2.0 is 200%) in a window of ``size``."""
     if with_store:
         Store.create(records.new_store_path(), PASSPHRASE, "Sam Carter", KdfParams.fast_for_tests()).close()
     notice = load_all().by_id(NOTICE)
-    prefs = settings.Loaded(settings.Settings(council=notice.council.id, worker_language=lang))
+    prefs = settings.Loaded(settings.Settings(council=notice.council.id, worker_language=lang,
+                                                      text_scale=scale))
     window = build_window(application(), LoadResult(notices=[notice]), prefs, lock=True)
     window.recorder.ask_skip = lambda seen, total: "The family has read this notice before"
     qtbot.addWidget(window)
-    window.resize(1100, 760)
+    window.resize(*size)
     window.show()
     qtbot.waitExposed(window, timeout=HANG_GUARD_MS)
     window.activateWindow()
@@ -129,9 +135,10 @@ def _screen(window: MainWindow) -> QWidget:
     return screen
 
 
-def build(qtbot: QtBot, state: str, lang: str) -> State:
+def build(qtbot: QtBot, state: str, lang: str, scale: float = 1.0,
+          size: tuple[int, int] = (1100, 760)) -> State:
     """The window in ``state``; the state's screen has been given the focus, as the app gives it."""
-    window = _window(qtbot, lang, with_store=state != "create")
+    window = _window(qtbot, lang, with_store=state != "create", scale=scale, size=size)
     i18n.set_language(lang)
     recorder = window.recorder
     screen: QWidget
@@ -246,8 +253,33 @@ def test_screen_state(state: State) -> None:
     problems = (a11y.name_problems(state.name, state.screen)
                 + a11y.keyboard_problems(state.name, state.screen)
                 + a11y.target_problems(state.name, state.screen)
-                + a11y.locale_problems(state.name, state.screen, lang))
+                + a11y.locale_problems(state.name, state.screen, lang)
+                + a11y.clipping_problems(state.name, state.screen))
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+
+
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", STATES)
+def test_text_at_200_percent(qtbot: QtBot, name: str, lang: str) -> None:
+    """1.4.4: with the text at 200% in a 1024 by 768 window, no words on the screen or on the bar above
+    it are cut off or elided (at this size buttons once read "int the summa" and "ose recor", the
+    passphrase advice lost all but one line, and the people form ran off the side)."""
+    built = build(qtbot, name, lang, scale=2.0, size=(1024, 768))
+    window = built.window
+    try:
+        QApplication.processEvents()
+        label = f"{name} ({lang}) at 200%"
+        problems = a11y.clipping_problems(label, built.screen)
+        if window.bar.isVisible():
+            problems += a11y.clipping_problems(f"{label}, the bar above", window.bar)
+        assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+    finally:
+        if window.presenting:
+            window.leave_presentation()
+        if window.recorder._built_screen("records") is not None:
+            window.recorder.records.stop_sync()
+        window.close()
 
 
 def test_the_signature_pad_says_when_it_is_signed(qtbot: QtBot) -> None:
@@ -376,4 +408,94 @@ def test_status_messages_are_announced(qtbot: QtBot, message: str, lang: str) ->
             window.leave_presentation()
         if window.recorder._built_screen("records") is not None:
             window.recorder.records.stop_sync()
+        window.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_workers_dialogs(qtbot: QtBot, lang: str) -> None:
+    """The question before a change is recorded, the idle-lock setting and the sync set-up speak the
+    worker's language, buttons included (Qt's own button words have no Urdu: the sync set-up once
+    said "Close"), and pass the same checks as the screens. No is the question's default."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from familyprivacy.i18n import W_
+    from familyprivacy.ui.lock_settings import LockSettingsDialog
+    from familyprivacy.ui.sync_setup import SyncSetupDialog
+
+    window = _window(qtbot, lang)
+    try:
+        _records(qtbot, window, lang)
+        records_screen = window.recorder.records
+        session = window.recorder.session
+        assert session is not None
+        question = records_screen.confirm_box("CH-777: Referral to Help and Support: Withdrawn")
+        lock = LockSettingsDialog(5.0, window)
+        sync = SyncSetupDialog(session.store, records_screen)
+        expected = {"question": {W_("Yes"), W_("No")}, "idle lock": {W_("Save"), W_("Cancel")},
+                    "sync set-up": {W_("Close"), W_("Enrol")}}
+        problems = []
+        for name, dialog in (("question", question), ("idle lock", lock), ("sync set-up", sync)):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            qtbot.waitExposed(dialog, timeout=HANG_GUARD_MS)
+            label = f"{name} dialog ({lang})"
+            words = {b.text().replace("&", "") for b in dialog.findChildren(QAbstractButton) if b.isVisible()}
+            if words != expected[name]:
+                problems.append(f"{label}: its buttons say {sorted(words)}, not {sorted(expected[name])}")
+            if lang != "en" and words & {"Yes", "No", "Save", "Cancel", "Close", "OK"}:
+                problems.append(f"{label}: a button is in English: {sorted(words)}")
+            problems += a11y.name_problems(label, dialog) + a11y.locale_problems(label, dialog, lang)
+            dialog.close()
+        assert question.defaultButton() is question.button(QMessageBox.StandardButton.No)
+        assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+    finally:
+        window.recorder.records.stop_sync()
+        window.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.qt_log_ignore("propagateSizeHints")
+def test_the_menus_and_the_question_before_the_choices(qtbot: QtBot, lang: str) -> None:
+    """The menus are the worker's: every menu and item is named in the worker's language and tells it,
+    each menu opens from the keyboard by its own letter (Alt+V, Alt+S), no two share one. The question
+    asked when the choices come before every topic was shown is the worker's too, buttons included."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QAbstractButton
+
+    from familyprivacy.i18n import W_
+
+    window = _window(qtbot, lang)
+    try:
+        _unlock(qtbot, window)
+        problems = []
+        letters = []
+        for menu in (window.visit_menu, window.settings_menu):
+            title = menu.title()
+            letter = QKeySequence.mnemonic(title).toString()
+            if not letter:
+                problems.append(f"menu {title!r} ({lang}): no letter to open it from the keyboard (2.1.1)")
+            letters.append(letter)
+            if menu.locale().name().split("_")[0] != lang:
+                problems.append(f"menu {title!r} ({lang}): tells the locale {menu.locale().name()!r} (3.1.1)")
+            for action in menu.actions():
+                if not action.isSeparator() and not action.text().replace("&", "").strip():
+                    problems.append(f"menu {title!r} ({lang}): an item with no name (4.1.2)")
+        if len(set(letters)) != len(letters):
+            problems.append(f"menus ({lang}): two menus open with the same letter {letters}")
+        if window.menuBar().locale().name().split("_")[0] != lang:
+            problems.append(f"menu bar ({lang}): tells the locale {window.menuBar().locale().name()!r}")
+
+        dialog = window.recorder.skip_dialog(3, 10)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog, timeout=HANG_GUARD_MS)
+        label = f"the question before the choices ({lang})"
+        words = {b.text() for b in dialog.findChildren(QAbstractButton) if b.isVisible()}
+        if words != {W_("Go on to the family's choices"), W_("Cancel")}:
+            problems.append(f"{label}: its buttons say {sorted(words)}")
+        problems += a11y.name_problems(label, dialog) + a11y.locale_problems(label, dialog, lang)
+        dialog.close()
+        assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
+    finally:
         window.close()

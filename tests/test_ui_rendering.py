@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
@@ -153,3 +154,45 @@ def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
     cursor.setPosition(cursor.selectionStart() + 2)
     assert browser.meaning_at(browser.cursorRect(cursor).center()) == "The local government."
     assert browser.meaning_at(QPoint(5, 250)) == ""
+
+
+def test_glossary_meaning_from_the_keyboard_stays_until_dismissed(qtbot: QtBot,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """WCAG 1.4.13 and 2.1.1: the caret moved onto a glossary word (arrow keys in the page) shows its
+    meaning and a screen reader is told it; the meaning stays up (Qt's default took it away after about
+    10 seconds) until the caret leaves the word, and goes when the page loses the focus."""
+    from PySide6.QtCore import Qt as QtCore_Qt
+
+    from familyprivacy.ui import safe_browser
+    from tests import a11y
+
+    shown: list[tuple[str, int]] = []
+    hidden: list[bool] = []
+    monkeypatch.setattr(safe_browser.QToolTip, "showText",
+                        lambda _pos, text, _w=None, _rect=None, ms=-1: shown.append((text, ms)))
+    monkeypatch.setattr(safe_browser.QToolTip, "hideText", lambda: hidden.append(True))
+    browser = SafeBrowser()
+    qtbot.addWidget(browser)
+    browser.resize(600, 300)
+    browser.show()
+    qtbot.waitExposed(browser, timeout=HANG_GUARD_MS)
+    browser.show_page('<p>We are the <span class="term" title="The local government.">council</span> '
+                      'and we help.</p>', rtl=False)
+    browser.setFocus()
+    qtbot.waitUntil(browser.hasFocus, timeout=HANG_GUARD_MS)
+    start = browser.document().find("council").selectionStart()
+    with a11y.announcements() as heard:
+        for _ in range(start + 2):  # the caret walks along the line, as the arrow key moves it
+            qtbot.keyClick(browser, QtCore_Qt.Key.Key_Right)
+    assert shown and shown[-1][0] == "The local government.", shown
+    assert shown[-1][1] >= 60_000, "the meaning stays up, not for Qt's 10 seconds"
+    assert "The local government." in heard
+    for _ in range(len("council") - 1):  # to just after the space that follows the word
+        qtbot.keyClick(browser, QtCore_Qt.Key.Key_Right)
+    assert hidden, "leaving the word takes its meaning away"
+    hidden.clear()
+    before = len(shown)
+    qtbot.keyClick(browser, QtCore_Qt.Key.Key_Left)  # back onto the word's last letter
+    assert len(shown) == before + 1 and shown[-1][0] == "The local government."
+    browser.clearFocus()
+    assert hidden, "the meaning goes with the focus"

@@ -71,6 +71,7 @@ class DecisionFlow(QWidget):
         self.progress = _label(False)
         self.title = _label()
         self.title.setObjectName("heading")
+        self.title.setWordWrap(True)  # a heading wraps at large text, never cut (1.4.4)
         self.kind_note = _label()
         self.kind_note.setObjectName("note")
         self.kind_note.setFrameShape(QFrame.Shape.StyledPanel)

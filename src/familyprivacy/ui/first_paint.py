@@ -24,16 +24,22 @@ class _Watch(QObject):
 
 
 def run_until_first_paint(target: QWidget, start: Callable[[], None], on_paint: Callable[[], None]) -> None:
-    """Run ``start``, then the event loop until ``target`` paints; ``on_paint`` takes the reading then."""
+    """Run ``start``, then the event loop until ``target`` paints; ``on_paint`` takes the reading then.
+
+    A screen whose whole area is a scroll area (the unlock screen, so it scrolls at large text) never
+    paints itself, only its parts: the first paint of the screen or of any part counts."""
     loop = QEventLoop()
     watch = _Watch(loop, on_paint)
-    target.installEventFilter(watch)
+    watched = [target, *target.findChildren(QWidget)]
+    for widget in watched:
+        widget.installEventFilter(watch)
     try:
         start()
         if not watch.done:
             loop.exec()
     finally:
-        target.removeEventFilter(watch)
+        for widget in watched:
+            widget.removeEventFilter(watch)
 
 
 def viewport_of(area: QAbstractScrollArea) -> QWidget:

@@ -69,3 +69,4 @@ def scrolling_column(body: QWidget) -> QScrollArea:
     scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     keep_focus_in_view(scroll)
     return scroll
+

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from familyprivacy import i18n, settings
 from familyprivacy.i18n import W_
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui.forms import worker_direction, worker_locale
 from familyprivacy.ui.idle_lock import PRESENTING_GRACE_SECONDS, IdleLock, IdleWarning, announce, reason_text
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class LockSettingsDialog(QDialog):
     def __init__(self, minutes: float, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language
+        self.setLocale(worker_locale())  # the language assistive technology is told (3.1.1)
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.minutes = QSpinBox()
@@ -64,6 +65,9 @@ class LockSettingsDialog(QDialog):
         self.label.setText(W_("Minutes without use before the records lock ({low} to {high}):").format(
             low=self.minutes.minimum(), high=self.minutes.maximum()))
         self.minutes.setAccessibleName(self.label.text())
+        from familyprivacy.ui.fitting import name_standard_buttons  # not on the start-up path
+
+        name_standard_buttons(self.buttons)
 
     def value(self) -> float:
         return float(self.minutes.value())

@@ -27,7 +27,7 @@ from familyprivacy.content.model import Notice
 from familyprivacy.i18n import W_, _, languages
 from familyprivacy.ui import access, fonts, theme, topic_page
 from familyprivacy.ui.council_picker import CouncilPicker
-from familyprivacy.ui.forms import worker_direction
+from familyprivacy.ui.forms import worker_direction, worker_locale
 from familyprivacy.ui.language_picker import LanguagePicker
 from familyprivacy.ui.lock_settings import install as install_lock_extras
 from familyprivacy.ui.notice_picker import NoticePicker
@@ -283,6 +283,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Family Privacy"))
         # The menus are the worker's (hidden while presenting): the worker's language.
         self.menuBar().setLayoutDirection(worker_direction())
+        for menu in (self.menuBar(), self.visit_menu, self.settings_menu):
+            menu.setLocale(worker_locale())  # the language assistive technology is told (3.1.1)
+            menu.setLayoutDirection(worker_direction())
         self.visit_menu.setTitle(W_("&Visit"))
         self.new_visit_action.setText(W_("&New visit"))
         self.present_action.setText(W_("&Present to the family"))

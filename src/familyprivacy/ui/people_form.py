@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,14 @@ from PySide6.QtWidgets import (
 from familyprivacy.consent.model import MAX_TEXT, Capture, Child, Grantor, Interpreter
 from familyprivacy.i18n import N_, W_, languages
 from familyprivacy.ui import access
-from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
+from familyprivacy.ui.fitting import WrappingRadio
+from familyprivacy.ui.flow_layout import FlowLayout
+from familyprivacy.ui.forms import (
+    FocusFirst,
+    scrolling_column,
+    worker_direction,
+    worker_locale,
+)
 
 RELATIONSHIPS = (N_("mother"), N_("father"), N_("carer"), N_("special guardian"), N_("grandparent"),
                  N_("young person"), N_("other family member"))
@@ -62,16 +68,17 @@ class _PersonRow(QWidget):
         self.relationship: QComboBox | None = None
         self.remove = QPushButton()
         self.remove.clicked.connect(on_remove)
-        row = QHBoxLayout(self)
+        row = FlowLayout(self)  # wraps at large text, rather than pushing the form off the side (1.4.4)
         row.setContentsMargins(0, 0, 0, 0)
         # The field is labelled by a word shown beside it, not by its placeholder only (1.3.1).
         self.name_label = QLabel()
         self.name_label.setBuddy(self.name)
         row.addWidget(self.name_label)
-        row.addWidget(self.name, 2)
+        self.name.setMinimumWidth(self.name.fontMetrics().averageCharWidth() * 12)
+        row.addWidget(self.name)
         if with_relationship:
             self.relationship = QComboBox()
-            row.addWidget(self.relationship, 1)
+            row.addWidget(self.relationship)
         row.addWidget(self.remove)
 
     def retranslate(self, number: int) -> None:
@@ -96,6 +103,7 @@ class PeopleForm(FocusFirst, QWidget):
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)  # a heading wraps at large text, never cut (1.4.4)
         # For the worker, before recording: whether the council signed off the content shown.
         self.signoff_note = QLabel()
         self.signoff_note.setWordWrap(True)
@@ -140,8 +148,8 @@ class PeopleForm(FocusFirst, QWidget):
             interpreter_form.addRow(label, field)
 
         self.how_box = QGroupBox()
-        self.signed = QRadioButton()
-        self.verbal = QRadioButton()
+        self.signed = WrappingRadio()
+        self.verbal = WrappingRadio()
         self.signed.setChecked(True)
         self.how_group = QButtonGroup(self)
         self.how_group.addButton(self.signed)
@@ -153,6 +161,8 @@ class PeopleForm(FocusFirst, QWidget):
         how = QGridLayout(self.how_box)
         how.addWidget(self.signed, 0, 0)
         how.addWidget(self.verbal, 0, 1)
+        how.setColumnStretch(0, 1)
+        how.setColumnStretch(1, 1)
         # The witness's field is labelled by words shown beside it, not by its placeholder only (1.3.1).
         self.witness_label = QLabel()
         self.witness_label.setBuddy(self.witness)
@@ -171,9 +181,9 @@ class PeopleForm(FocusFirst, QWidget):
         form = QVBoxLayout(body)
         form.addWidget(self.heading)
         form.addWidget(self.signoff_note)
-        case_row = QHBoxLayout()
+        case_row = FlowLayout()
         case_row.addWidget(self.case_label)
-        case_row.addWidget(self.case_reference, 1)
+        case_row.addWidget(self.case_reference)
         form.addLayout(case_row)
         for box in (self.people_box, self.children_box, self.how_box, self.interpreter_box):
             form.addWidget(box)
@@ -190,7 +200,7 @@ class PeopleForm(FocusFirst, QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
         buttons.addStretch(1)
-        buttons.addWidget(self.next)
+        buttons.addWidget(self.next)  # two buttons: they fit side by side at 200% too
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(scroll, 1)

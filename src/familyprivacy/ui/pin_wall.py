@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from familyprivacy.i18n import W_, W_ngettext
 from familyprivacy.ui import access
-from familyprivacy.ui.forms import FocusFirst, worker_direction, worker_locale
+from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
 
 FREE_ATTEMPTS = 5
 FIRST_WAIT = 30.0  # seconds after the fifth wrong attempt
@@ -59,6 +59,7 @@ class PinWall(FocusFirst, QWidget):
         self._passphrase_only = False
         self.heading = QLabel()
         self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)  # a heading wraps at large text, never cut (1.4.4)
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
@@ -85,14 +86,19 @@ class PinWall(FocusFirst, QWidget):
         row.addWidget(self.secret, 2)
         row.addWidget(self.unlock)
         row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addStretch(1)
         for widget in (self.heading, self.prompt):
-            layout.addWidget(widget)
-        layout.addLayout(row)
-        layout.addWidget(self.message)
-        layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
+            column.addWidget(widget)
+        column.addLayout(row)
+        column.addWidget(self.message)
+        column.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignHCenter)
+        column.addStretch(2)
+        # Scrolled, never cut: at 200% in Urdu the worker's half of the prompt fell off the screen (1.4.4).
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling_column(body))
         self.first_focus = self.secret
         self.retranslate()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from familyprivacy.i18n import _
 from familyprivacy.settings import TEXT_SCALES
@@ -45,6 +45,9 @@ class PresentationBar(QWidget):
         self._rows.addLayout(first, 1)
         self._rows.addLayout(second, 1)
         self._groups = (first, second)
+        # As tall as its buttons need, whatever the screen below asks for: squeezed under a long page,
+        # its Urdu buttons lost the tops of their letters (1.4.4).
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.smaller.clicked.connect(lambda: self._step(-1))
         self.bigger.clicked.connect(lambda: self._step(1))
         self.contrast.toggled.connect(self.contrast_changed)

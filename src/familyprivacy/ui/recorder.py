@@ -21,6 +21,8 @@ from familyprivacy.i18n import N_, W_, _, languages
 from familyprivacy.ui.idle_lock import IdleLock
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
+
     from familyprivacy import summary
     from familyprivacy.consent.model import ContentSignoff, Decision, Signer, Visit
     from familyprivacy.content.localize import NoticeView
@@ -304,18 +306,38 @@ class Recorder(QObject):
             self.flow.start(*views, answers=self.flow.answers)
         self._show(self.flow)
 
-    def _ask_skip_with_dialog(self, seen: int, total: int) -> str | None:
-        """The worker's choice, in the worker's language: back to the topics, or a reason to go on."""
+    def skip_dialog(self, seen: int, total: int) -> QInputDialog:
+        """The question asked when the choices come before every topic was shown: all of it, buttons
+        included, in the worker's language (Qt's own OK and Cancel have no Urdu, and followed the
+        family's language)."""
         from PySide6.QtWidgets import QInputDialog
 
+        from familyprivacy.ui.forms import worker_direction, worker_locale
+
+        dialog = QInputDialog(self.window)
+        dialog.setLayoutDirection(worker_direction())
+        dialog.setLocale(worker_locale())
+        dialog.setWindowTitle(W_("Not every topic has been shown"))
+        dialog.setLabelText(W_("The family has seen {seen} of {total} topics. Cancel to go back to them, "
+                               "or choose why you are going on to the choices:").format(seen=seen,
+                                                                                          total=total))
+        dialog.setComboBoxItems([W_(reason) for reason in SKIP_REASONS])
+        dialog.setComboBoxEditable(False)
+        dialog.setOkButtonText(W_("Go on to the family's choices"))
+        dialog.setCancelButtonText(W_("Cancel"))
+        from PySide6.QtWidgets import QComboBox
+        reasons = dialog.findChild(QComboBox)
+        if reasons is not None:  # named by the question shown above it, not by the answer chosen (2.5.3)
+            reasons.setAccessibleName(dialog.labelText())
+        return dialog
+
+    def _ask_skip_with_dialog(self, seen: int, total: int) -> str | None:
+        """The worker's choice, in the worker's language: back to the topics, or a reason to go on."""
+        dialog = self.skip_dialog(seen, total)
         items = [W_(reason) for reason in SKIP_REASONS]
-        chosen, ok = QInputDialog.getItem(
-            self.window, W_("Not every topic has been shown"),
-            W_("The family has seen {seen} of {total} topics. Cancel to go back to them, or choose why "
-               "you are going on to the choices:").format(seen=seen, total=total), items, 0, False)
-        if not ok or chosen not in items:
+        if not dialog.exec() or dialog.textValue() not in items:
             return None
-        return SKIP_REASONS[items.index(chosen)]  # the council's record, in English
+        return SKIP_REASONS[items.index(dialog.textValue())]  # the council's record, in English
 
     def _signed(self) -> tuple[ContentSignoff, str] | None:
         """The sign-off state of the content this visit showed, and the language it was shown in."""

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -39,7 +40,14 @@ from familyprivacy.i18n import N_, W_
 from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.status import SyncStatus
 from familyprivacy.ui import access
-from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
+from familyprivacy.ui.fitting import name_standard_buttons
+from familyprivacy.ui.flow_layout import flow_row
+from familyprivacy.ui.forms import (
+    FocusFirst,
+    scrolling_column,
+    worker_direction,
+    worker_locale,
+)
 from familyprivacy.ui.recording import worker_for
 from familyprivacy.ui.unlock_screen import WorkerSession
 
@@ -98,6 +106,7 @@ class RecordsScreen(FocusFirst, QWidget):
         self.opened: Visit | None = None
         self.heading = QLabel()
         self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)  # a heading wraps at large text, never cut (1.4.4)
         self.search = QLineEdit()
         self.search.setMaxLength(MAX_TEXT)
         self.search.returnPressed.connect(self.refresh)
@@ -147,6 +156,8 @@ class RecordsScreen(FocusFirst, QWidget):
         self.change_message.setTextFormat(Qt.TextFormat.PlainText)
         self.change_labels = [QLabel() for _ in range(5)]
         change = QFormLayout(self.change_box)
+        # Each label above its field, so a choice's whole name shows in the column's width.
+        change.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for label, field in zip(self.change_labels, (self.choice, self.new_status, self.who, self.how,
                                                      self.note), strict=True):
             label.setBuddy(field)
@@ -154,19 +165,12 @@ class RecordsScreen(FocusFirst, QWidget):
         change.addRow(self.record)
         change.addRow(self.change_message)
 
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.sync_state, 1)
-        top.addWidget(self.sync)
-        top.addWidget(self.setup)
-        top.addWidget(self.close_button)
+        # Rows that wrap: at 200% the buttons were squashed to "ose recor" (1.4.4).
+        top = flow_row(self.heading, self.sync_state, None, self.sync, self.setup, self.close_button)
         # The search field is labelled by words shown beside it, not only by its placeholder (1.3.1).
         self.search_label = QLabel()
         self.search_label.setBuddy(self.search)
-        find = QHBoxLayout()
-        find.addWidget(self.search_label)
-        find.addWidget(self.search, 1)
-        find.addWidget(self.find_button)
+        find = flow_row(self.search_label, self.search, self.find_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.detail)
@@ -180,16 +184,17 @@ class RecordsScreen(FocusFirst, QWidget):
         right_layout.addWidget(self.change_box)
         # Side by side in fixed shares, not in a splitter: a splitter's handle could only be dragged, and
         # was 4 pixels wide (WCAG 2.5.7, 2.5.8).
-        split = QHBoxLayout()
-        split.addWidget(self.table, 3)
+        self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.split.addWidget(self.table, 3)
         # Scrolled, never squashed: at large text the decisions, the new line among them and the
         # change form each keep their height (at 200% "Recorded" was drawn over the button).
-        split.addWidget(scrolling_column(right), 2)
+        self.split.addWidget(scrolling_column(right), 2)
+        self._right = right
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
         layout.addLayout(find)
-        layout.addLayout(split, 1)
+        layout.addLayout(self.split, 1)
         # Keyboard order follows the screen: the buttons at the top, the search, the visits, then the
         # chosen visit and its change form.
         chain: list[QWidget] = [self.sync, self.setup, self.close_button, self.search, self.find_button,
@@ -324,11 +329,18 @@ class RecordsScreen(FocusFirst, QWidget):
         self.record.setEnabled(all(combo.currentData() is not None
                                    for combo in (self.choice, self.new_status, self.who, self.how)))
 
+    def confirm_box(self, text: str) -> QMessageBox:
+        """The question asked before a change is recorded, in the worker's language; No is the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, W_("Record this change?"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setLayoutDirection(worker_direction())
+        box.setLocale(worker_locale())
+        name_standard_buttons(box)
+        return box
+
     def _confirm_with_dialog(self, text: str) -> bool:
-        answer = QMessageBox.question(self, W_("Record this change?"), text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return self.confirm_box(text).exec() == QMessageBox.StandardButton.Yes
 
     def record_change(self) -> None:
         """Who asked, how and (optionally) why, as a new event that replaces the current decision."""
@@ -403,6 +415,28 @@ class RecordsScreen(FocusFirst, QWidget):
         reason = status.reason_text()
         self.sync_state.setText(status.label() + (f": {reason}" if reason else ""))
         self.refresh()
+
+    # -- fitting the text size -------------------------------------------------------------------
+    def _fit(self) -> None:
+        """The visits beside the chosen visit when its change form fits in its share of the width, or
+        above it when it does not: at 200% the form's choices were cut off at the side (1.4.4)."""
+        need = self._right.sizeHint().width() + self.style().pixelMetric(
+            self.style().PixelMetric.PM_ScrollBarExtent) + 8
+        side_by_side = need <= self.width() * 2 // 5
+        direction = QBoxLayout.Direction.LeftToRight if side_by_side else QBoxLayout.Direction.TopToBottom
+        if self.split.direction() != direction:
+            self.split.setDirection(direction)
+            self.split.setStretch(0, 3 if side_by_side else 2)
+            self.split.setStretch(1, 2 if side_by_side else 3)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit()
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
 
     def retranslate(self) -> None:
         self.setLayoutDirection(worker_direction())  # a worker's screen: the worker's language

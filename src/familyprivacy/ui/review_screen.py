@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -23,6 +22,7 @@ from familyprivacy.content.localize import NoticeView
 from familyprivacy.i18n import N_, W_, _, languages, worker_language
 from familyprivacy.ui import access
 from familyprivacy.ui.decision_flow import answer_label
+from familyprivacy.ui.flow_layout import flow_row
 from familyprivacy.ui.forms import FocusFirst, scrolling_column
 from familyprivacy.ui.people_form import INTERPRETER_MODES, People
 from familyprivacy.ui.signature_pad import SignaturePad
@@ -51,6 +51,7 @@ class ReviewScreen(FocusFirst, QWidget):
         self._content: tuple[NoticeView, dict[str, str], People] | None = None
         self.heading = QLabel()
         self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)  # a heading wraps at large text, never cut (1.4.4)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
@@ -101,11 +102,8 @@ class ReviewScreen(FocusFirst, QWidget):
         self.print.clicked.connect(self.print_requested)
         self.pdf.clicked.connect(self.pdf_requested)
         self.finish.clicked.connect(self.finish_requested)
-        row = QHBoxLayout()
-        row.addWidget(self.back)
-        row.addStretch(1)
-        for button in (self.print, self.pdf, self.finish, self.save):
-            row.addWidget(button)
+        # A row that wraps: at 200% the buttons were squashed to "int the summa" (1.4.4).
+        row = flow_row(self.back, None, self.print, self.pdf, self.finish, self.save)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.heading)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,7 +25,8 @@ from familyprivacy.sync import settings as sync_settings
 from familyprivacy.sync.client import SyncProblem
 from familyprivacy.sync.enrolment import enrol
 from familyprivacy.sync.outbox import Outbox
-from familyprivacy.ui.forms import worker_direction, worker_locale
+from familyprivacy.ui.flow_layout import flow_row
+from familyprivacy.ui.forms import scrolling_column, worker_direction, worker_locale
 
 
 class SyncSetupDialog(QDialog):
@@ -50,9 +51,12 @@ class SyncSetupDialog(QDialog):
         self.enrol_button = QPushButton(W_("Enrol"))
         self.enrol_button.setDefault(True)
         self.enrol_button.clicked.connect(self.start)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.addButton(self.enrol_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # Our own row, not a QDialogButtonBox: the box kept the height of its first button, and cut
+        # the Urdu one beside it (1.4.4); and Qt named its Close button in English.
+        self.close_button = QPushButton(W_("Close"))
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.reject)
+        buttons = flow_row(None, self.close_button, self.enrol_button)
         form = QFormLayout()
         address_label = QLabel(W_("The council's inbox address"))
         address_label.setBuddy(self.address)
@@ -65,14 +69,42 @@ class SyncSetupDialog(QDialog):
         intro = QLabel(W_("Your council's administrator gives you the address and a one-time code. "
                          "Your records are sent only to this address."))
         intro.setWordWrap(True)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(intro)
+        column.addLayout(form)
+        column.addWidget(self.message)
+        column.addStretch(1)
+        # Scrolled, never squashed: at 200% the address field was cut to a sliver (1.4.4).
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(scrolling_column(body), 1)
+        layout.addLayout(buttons)
+        self._body = body
+        self._sized = False
         self.address.setMinimumWidth(320)  # a whole https:// address stays in view
         self.setWindowTitle(W_("Set up sync"))
         self.finished_enrolment.connect(self._done)
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for an address, and as tall as the words need at that width, within the screen."""
+        width = max(self._body.sizeHint().width(), self.fontMetrics().averageCharWidth() * 48)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, screen.width() - 48)
+        buttons = max(self.enrol_button.sizeHint().height(), self.close_button.sizeHint().height())
+        height = self._body.heightForWidth(width) + buttons + 60  # the margins and the gap between
+        if screen is not None:
+            height = min(height, screen.height() - 48)
+        return QSize(width + 24, max(height, 1))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Qt opens a dialog at no more than two thirds of the screen, which at 200% cut it short.
+        if not self._sized:
+            self._sized = True
+            self.resize(self.sizeHint())
+        super().showEvent(event)
 
     def start(self) -> None:
         address, code = self.address.text().strip(), self.code.text().strip()

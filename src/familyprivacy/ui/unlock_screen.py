@@ -27,12 +27,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +39,9 @@ from familyprivacy.consent import cli as records
 from familyprivacy.consent.errors import StoreError, WrongPassphrase
 from familyprivacy.i18n import N_, W_, W_ngettext
 from familyprivacy.ui import access
-from familyprivacy.ui.forms import FocusFirst, worker_direction, worker_locale
+from familyprivacy.ui.fitting import Pages
+from familyprivacy.ui.flow_layout import flow_row
+from familyprivacy.ui.forms import FocusFirst, scrolling_column, worker_direction, worker_locale
 from familyprivacy.ui.pin_wall import Backoff
 
 if TYPE_CHECKING:  # the store and its cryptography load when a worker unlocks, not at start
@@ -128,7 +128,7 @@ class UnlockScreen(FocusFirst, QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("heading")
         self.heading.setWordWrap(True)
-        self.pages = QStackedWidget()
+        self.pages = Pages()
 
         # Unlock an existing worker's records.
         self.unlock_page = QWidget()
@@ -149,14 +149,11 @@ class UnlockScreen(FocusFirst, QWidget):
         self.new_worker = QPushButton()
         self.new_worker.clicked.connect(lambda: self.show_create(True))
         form = QFormLayout(self.unlock_page)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # labels above fields when narrow
         form.addRow(self.worker_label, self.worker)
         form.addRow(self.passphrase_label, self.passphrase)
         form.addRow(self.pin_label, self.pin)
-        row = QHBoxLayout()
-        row.addWidget(self.new_worker)
-        row.addStretch(1)
-        row.addWidget(self.unlock)
-        form.addRow(row)
+        form.addRow(flow_row(self.new_worker, None, self.unlock))
 
         # First use, or another worker on this laptop.
         self.create_page = QWidget()
@@ -185,17 +182,14 @@ class UnlockScreen(FocusFirst, QWidget):
         self.cancel_create = QPushButton()
         self.cancel_create.clicked.connect(lambda: self.show_create(False))
         create = QFormLayout(self.create_page)
+        create.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         create.addRow(self.name_label, self.name)
         create.addRow(self.new_label, self.new_passphrase)
         create.addRow("", self.meter)
         create.addRow("", self.advice)
         create.addRow(self.confirm_label, self.confirm)
         create.addRow(self.new_pin_label, self.new_pin)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.cancel_create)
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        create.addRow(buttons)
+        create.addRow(flow_row(self.cancel_create, None, self.create_button))
 
         self.pages.addWidget(self.unlock_page)
         self.pages.addWidget(self.create_page)
@@ -203,12 +197,17 @@ class UnlockScreen(FocusFirst, QWidget):
         self.message.setObjectName("problem")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(48, 32, 48, 32)
+        column.addWidget(self.heading)
+        column.addWidget(self.pages)
+        column.addWidget(self.message)
+        column.addStretch(1)
+        # Scrolled, never cut: at 200% on a small screen the form is taller than the window (1.4.4).
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(48, 32, 48, 32)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.pages)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scrolling_column(body))
         self.refresh()
 
     # -- which page ----------------------------------------------------------------------------------
