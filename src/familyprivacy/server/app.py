@@ -21,7 +21,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from familyprivacy.server import db, export, openapi, schema, vault
+from familyprivacy.server import db, export, openapi, schema, vault, web
 from familyprivacy.server.ingest import Refused, enrol, push
 from familyprivacy.server.tokens import digest
 
@@ -127,7 +127,9 @@ def _guard(kind: str, handler: Handler) -> Handler:
     return wrapped
 
 
-def create_app(engine: Engine, keyring: vault.Keyring, limits: Limits | None = None) -> Starlette:
+def create_app(engine: Engine, keyring: vault.Keyring, limits: Limits | None = None,
+               pages: web.Settings | None = None) -> Starlette:
+    """The inbox: the API under /v1 and the team's pages (server/web.py) beside it."""
     lim = limits or Limits()
     document = openapi.document()
 
@@ -196,6 +198,7 @@ def create_app(engine: Engine, keyring: vault.Keyring, limits: Limits | None = N
         Route("/v1/export/consents.{fmt:str}", _guard("export", export_records), methods=["GET"]),
         Route("/v1/actions", _guard("action", actioned), methods=["POST"]),
     ]
+    routes += web.routes(engine, keyring, pages)
     return Starlette(routes=routes)
 
 
@@ -211,4 +214,4 @@ def app_from_env() -> Starlette:
                     rate_limit=env("RATE_LIMIT", d.rate_limit),
                     window_seconds=env("RATE_WINDOW", d.window_seconds),
                     erase_after_seconds=env("ERASE_AFTER", d.erase_after_seconds))
-    return create_app(db.make_engine(url), vault.load(url, create=False), limits)
+    return create_app(db.make_engine(url), vault.load(url, create=False), limits, web.settings_from_env())

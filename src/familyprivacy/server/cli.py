@@ -59,7 +59,70 @@ def _parser() -> argparse.ArgumentParser:
     ksub.add_parser("new", help="put a new current key first in the key file (the old ones still open)")
     ksub.add_parser("rotate", help="seal every body again under the current key")
     ksub.add_parser("status", help="how many bodies each key seals")
+    users = sub.add_parser("users", help="staff accounts for the team's pages (admin, team, governance)")
+    usub = users.add_subparsers(dest="action", required=True)
+    uadd = usub.add_parser("add", help="add someone; asks for their password twice")
+    uadd.add_argument("name")
+    uadd.add_argument("--role", choices=("admin", "team", "governance"), required=True)
+    uadd.add_argument("--password-file", help="read the password from this file's first line, not the "
+                                              "terminal (for scripted set-up)")
+    usub.add_parser("list", help="list staff, their roles and whether they are locked out")
+    for verb, words in (("unlock", "let a locked-out account sign in again"),
+                        ("disable", "turn an account off (its sessions end at once)"),
+                        ("enable", "turn an account on again"),
+                        ("password", "set a new password (its sessions end at once)")):
+        one = usub.add_parser(verb, help=words)
+        one.add_argument("name")
+        if verb == "password":
+            one.add_argument("--password-file")
+    digest = sub.add_parser("digest", help="the day's digest: withdrawals and referrals waiting, and which "
+                                           "withdrawals are overdue; printed, or sent by SMTP when set up")
+    digest.add_argument("--days", type=int, default=None,
+                        help="a withdrawal not actioned within this many days is overdue (default: "
+                             "FAMILYPRIVACY_SERVER_WITHDRAWAL_DAYS, else 5)")
+    digest.add_argument("--send", action="store_true",
+                        help="send it by e-mail (FAMILYPRIVACY_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, "
+                             "_TO)")
     return parser
+
+
+def _password(path: str | None, confirm: bool = True) -> str:
+    """A new password: from a file's first line, else asked twice at the terminal (never echoed)."""
+    import getpass
+
+    if path:
+        lines = Path(path).read_text("utf-8").splitlines()
+        return lines[0] if lines else ""
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if confirm and getpass.getpass("The same password again: ") != first:
+        raise ValueError("the two passwords are not the same")
+    return first
+
+
+def _user_commands(args: argparse.Namespace, engine: object) -> int:
+    from familyprivacy.server import staff
+
+    if args.action == "add":
+        person = staff.add_person(engine, args.name, args.role, _password(args.password_file))  # type: ignore[arg-type]
+        print(f"Added {person.name} ({person.role}). They sign in at the inbox's address.")
+    elif args.action == "list":
+        for name, role, created, disabled, locked in staff.list_people(engine):  # type: ignore[arg-type]
+            state = "turned off" if disabled else "locked out" if locked else "active"
+            print(f"{name}\t{role}\t{state}\tadded {created:%Y-%m-%d}")
+    elif args.action == "unlock":
+        staff.unlock(engine, args.name)  # type: ignore[arg-type]
+        print(f"{args.name} can sign in again.")
+    elif args.action in ("disable", "enable"):
+        if not staff.set_disabled(engine, args.name, args.action == "disable"):  # type: ignore[arg-type]
+            print("There is nobody with that name.", file=sys.stderr)
+            return 1
+        print(f"{args.name} is turned {'off' if args.action == 'disable' else 'on'}.")
+    elif args.action == "password":
+        if not staff.set_password(engine, args.name, _password(args.password_file)):  # type: ignore[arg-type]
+            print("There is nobody with that name.", file=sys.stderr)
+            return 1
+        print(f"New password set for {args.name}; their sessions have ended.")
+    return 0
 
 
 def _key_commands(args: argparse.Namespace) -> int:
@@ -100,6 +163,15 @@ def _key_commands(args: argparse.Namespace) -> int:
                 sealed = ring.seal(ring.open(row.body, row.event_id), row.event_id)
                 conn.execute(update(db.events).where(e.event_id == row.event_id).values(body=sealed))
             moved += len(rows)
+    if args.action == "rotate":  # the team's notes on actions are sealed too
+        a = db.actions.c
+        with engine.begin() as conn:
+            for row in conn.execute(select(a.event_id, a.note).where(a.note.is_not(None))).all():
+                if not row.note.startswith(f"{vault.PREFIX}:{ring.current_id}:"):
+                    where = f"action:{row.event_id}"
+                    conn.execute(update(db.actions).where(a.event_id == row.event_id)
+                                 .values(note=ring.seal(ring.open(row.note, where), where)))
+                    moved += 1
     if args.action == "status":
         for kid, count in sorted(counts.items()):
             where = "current" if kid == ring.current_id else ("in the key ring" if kid in dict(ring.keys)
@@ -173,10 +245,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Team token for {args.name} (shown once):\n{admin.add_team_token(engine, args.name)}")
         elif args.command == "tokens" and args.action == "revoke":
             print(f"Revoked {admin.revoke_team_token(engine, args.name)} token(s).")
+        elif args.command == "users":
+            return _user_commands(args, engine)
+        elif args.command == "digest":
+            from familyprivacy.server import digest as daily
+
+            return daily.run(engine, args.days, args.send)
     except SQLAlchemyError as exc:
         print(f"The database could not be used: {type(exc).__name__}", file=sys.stderr)
         return 2
     except vault.VaultError as exc:
+        print(f"familyprivacy-server: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, OSError) as exc:  # a staff name or password refused, a password file missing
         print(f"familyprivacy-server: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -83,7 +83,16 @@ events = Table(
     Column("status", String(20), nullable=True),
     UniqueConstraint("device_id", "seq", name="uq_events_device_seq"),
 )
-Index("ix_events_type_recorded", events.c.type, events.c.recorded_at)
+# Each filter of the export has an index ending in its order (recorded_at, event_id): migration 0003.
+Index("ix_events_type_order", events.c.type, events.c.recorded_at, events.c.event_id)
+Index("ix_events_type_status_order", events.c.type, events.c.status, events.c.recorded_at, events.c.event_id)
+Index("ix_events_type_choice_order", events.c.type, events.c.choice_id, events.c.recorded_at,
+      events.c.event_id)
+Index("ix_events_type_choice_status_order", events.c.type, events.c.choice_id, events.c.status,
+      events.c.recorded_at, events.c.event_id)
+Index("ix_events_type_kind_status_order", events.c.type, events.c.kind, events.c.status, events.c.recorded_at,
+      events.c.event_id)  # referrals given and waiting
+Index("ix_events_type_visit", events.c.type, events.c.visit_id)
 Index("ix_events_visit", events.c.visit_id)
 Index("ix_events_device_visit", events.c.device_id, events.c.visit_id)
 Index("uq_events_visit", events.c.visit_id, unique=True, sqlite_where=events.c.type == "visit",
@@ -94,7 +103,48 @@ actions = Table(
     Column("event_id", String(200), ForeignKey("events.event_id"), primary_key=True),
     Column("actioned_at", DateTime(timezone=True), nullable=False),
     Column("actioned_by", String(200), nullable=False),
+    Column("note", Text, nullable=True),  # sealed (server/vault.py): it may name the family
 )
+
+# The team's web pages (server/web.py, server/staff.py): migration 0004.
+staff = Table(
+    "staff", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("role", String(20), nullable=False),  # admin, team or governance
+    Column("password_hash", Text, nullable=False),  # Argon2id, PHC string
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+)
+
+staff_sessions = Table(
+    "staff_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),  # the cookie's token is never stored
+    Column("name", String(100), ForeignKey("staff.name"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_staff_sessions_name", staff_sessions.c.name)
+
+signin_limits = Table(  # failed sign-ins per account and per address, shared by every server process
+    "signin_limits", metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+)
+
+access_log = Table(
+    "access_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("what", String(40), nullable=False),
+    Column("target", String(400), nullable=False),
+    Column("address", String(100), nullable=False),
+)
+Index("ix_access_log_target", access_log.c.target, access_log.c.at)
+Index("ix_access_log_name", access_log.c.name, access_log.c.at)
+Index("ix_access_log_at", access_log.c.at)
 
 
 def is_sqlite(url: str) -> bool:

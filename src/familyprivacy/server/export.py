@@ -22,11 +22,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_, select
+from sqlalchemy import Engine, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from familyprivacy.server import db
-from familyprivacy.server.bodies import STATUSES, BodyError, normalise_time
+from familyprivacy.server.bodies import KINDS, STATUSES, BodyError, normalise_time
 from familyprivacy.server.fhir import STATUS_MAP, bundle, consent, signoff_text
 from familyprivacy.server.vault import Keyring
 
@@ -57,12 +57,15 @@ class Filters:
     choice: str | None = None
     status: str | None = None
     state: str | None = None
+    kind: str | None = None
     after: tuple[str, str] | None = None  # (recorded_at, event_id) of the last record already sent
     limit: int | None = None  # None: everything (the server's own tools); the web export always pages
+    newest_first: bool = False  # the team's pages list the newest first; the export, the oldest
 
     @classmethod
     def parse(cls, params: dict[str, str]) -> Filters:
-        unknown = set(params) - {"since", "until", "notice", "choice", "status", "state", "after", "limit"}
+        unknown = set(params) - {"since", "until", "notice", "choice", "status", "state", "kind", "after",
+                                 "limit"}
         if unknown:
             raise FilterError(f"unknown filter {sorted(unknown)[0]!r}")
         status, state = params.get("status"), params.get("state")
@@ -70,13 +73,16 @@ class Filters:
             raise FilterError("status must be one of " + ", ".join(sorted(STATUSES)))
         if state is not None and state not in STATES:
             raise FilterError("state must be open or actioned")
+        kind = params.get("kind")
+        if kind is not None and kind not in KINDS:
+            raise FilterError("kind must be one of " + ", ".join(sorted(KINDS)))
         notice, choice = params.get("notice"), params.get("choice")
         if notice is not None and not _NOTICE.fullmatch(notice):
             raise FilterError("notice must be a notice id such as essex/childrens-services")
         if choice is not None and not _CODE.fullmatch(choice):
             raise FilterError("choice must be a choice id such as help-and-support-referral")
         return cls(_moment(params.get("since"), "since"), _moment(params.get("until"), "until"),
-                   notice, choice, status, state,
+                   notice, choice, status, state, kind,
                    _cursor(params.get("after")), _limit(params.get("limit")))
 
 
@@ -92,6 +98,10 @@ def cursor(record: Record) -> str:
     """Where the next page starts: after this record, in the export's order."""
     raw = json.dumps([record.recorded_at, record.event_id], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_cursor(value: str | None) -> tuple[str, str] | None:
+    return _cursor(value)
 
 
 def _cursor(value: str | None) -> tuple[str, str] | None:
@@ -136,13 +146,18 @@ class Record:
     actioned_at: datetime | None
 
 
-def query(engine: Engine, filters: Filters, keyring: Keyring) -> list[Record]:
-    """The decisions that pass the filters, oldest first; at most ``filters.limit`` of them."""
+def query(engine: Engine, filters: Filters, keyring: Keyring,
+          event_ids: list[str] | None = None) -> list[Record]:
+    """The decisions that pass the filters, oldest first (newest first if the filters say so); at most
+    ``filters.limit`` of them; only ``event_ids`` when given."""
     e, a = db.events.c, db.actions.c
+    order = (e.recorded_at.desc(), e.event_id.desc()) if filters.newest_first else (e.recorded_at, e.event_id)
     stmt = (select(e.event_id, e.device_id, e.notice_id, e.council_id, e.recorded_at, e.received_at,
                    e.body, e.visit_id, a.actioned_at)
             .select_from(db.events.outerjoin(db.actions, a.event_id == e.event_id))
-            .where(e.type == "decision").order_by(e.recorded_at, e.event_id))
+            .where(e.type == "decision").order_by(*order))
+    if event_ids is not None:
+        stmt = stmt.where(e.event_id.in_(event_ids[:1000]))
     if filters.since:
         stmt = stmt.where(e.recorded_at >= filters.since)
     if filters.until:
@@ -153,13 +168,21 @@ def query(engine: Engine, filters: Filters, keyring: Keyring) -> list[Record]:
         stmt = stmt.where(e.choice_id == filters.choice)
     if filters.status:
         stmt = stmt.where(e.status == filters.status)
+    if filters.kind:
+        stmt = stmt.where(e.kind == filters.kind)
     if filters.state == "open":
         stmt = stmt.where(a.actioned_at.is_(None))
     elif filters.state == "actioned":
         stmt = stmt.where(a.actioned_at.is_not(None))
     if filters.after:
+        # Written so the index bounds the scan: "recorded_at >= at" is a range the index starts at, and
+        # the rest filters only the records at that moment. As "recorded_at > at OR (= at AND id > b)"
+        # no database used it as a bound, and page 51 read the 51,000 records before it.
         at, event_id = filters.after
-        stmt = stmt.where(or_(e.recorded_at > at, and_(e.recorded_at == at, e.event_id > event_id)))
+        if filters.newest_first:
+            stmt = stmt.where(e.recorded_at <= at, or_(e.recorded_at < at, e.event_id < event_id))
+        else:
+            stmt = stmt.where(e.recorded_at >= at, or_(e.recorded_at > at, e.event_id > event_id))
     if filters.limit is not None:
         stmt = stmt.limit(filters.limit)
     with engine.connect() as conn:
@@ -251,15 +274,18 @@ def to_csv(records: list[Record]) -> str:
     return out.getvalue()
 
 
-def mark_actioned(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], list[str]]:
-    """Mark decisions actioned; returns (marked now or before, unknown ids). Safe to repeat."""
+def mark_actioned(engine: Engine, event_ids: list[str], by: str, keyring: Keyring | None = None,
+                  note: str | None = None) -> tuple[list[str], list[str]]:
+    """Mark decisions actioned, with an optional ``note`` (sealed with ``keyring``: it may name the
+    family); returns (marked now or before, unknown ids). Safe to repeat: the first marking stands."""
     try:
-        return _mark(engine, event_ids, by)
+        return _mark(engine, event_ids, by, keyring, note)
     except IntegrityError:  # two team members marked the same decision at the same moment
-        return _mark(engine, event_ids, by)
+        return _mark(engine, event_ids, by, keyring, note)
 
 
-def _mark(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], list[str]]:
+def _mark(engine: Engine, event_ids: list[str], by: str, keyring: Keyring | None,
+          note: str | None) -> tuple[list[str], list[str]]:
     e, a = db.events.c, db.actions.c
     done: list[str] = []
     unknown: list[str] = []
@@ -270,7 +296,8 @@ def _mark(engine: Engine, event_ids: list[str], by: str) -> tuple[list[str], lis
                 unknown.append(event_id)
                 continue
             if conn.execute(select(a.event_id).where(a.event_id == event_id)).first() is None:
+                sealed = keyring.seal(note, f"action:{event_id}") if note and keyring is not None else None
                 conn.execute(insert(db.actions).values(event_id=event_id, actioned_at=datetime.now(UTC),
-                                                        actioned_by=by[:200]))
+                                                        actioned_by=by[:200], note=sealed))
             done.append(event_id)
     return done, unknown

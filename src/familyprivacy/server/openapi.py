@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import models_json_schema
 
 from familyprivacy.server import schema
-from familyprivacy.server.bodies import STATUSES
+from familyprivacy.server.bodies import KINDS, STATUSES
 
 
 class _Out(BaseModel):
@@ -70,6 +70,8 @@ _FILTERS: list[tuple[str, str, dict[str, Any]]] = [
     ("status", "A decision's status.", {"type": "string", "enum": sorted(STATUSES)}),
     ("state", "open (not yet actioned by the team) or actioned.",
      {"type": "string", "enum": ["actioned", "open"]}),
+    ("kind", "The kind of decision: service-agreement (a referral), data-consent or information-only.",
+     {"type": "string", "enum": sorted(KINDS)}),
     ("after", "The cursor the previous page named in its next link (only a page makes one).",
      {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,400}$"}),
     ("limit", "Records per page (default 1000).", {"type": "integer", "minimum": 1, "maximum": 5000}),
