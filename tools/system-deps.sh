@@ -5,9 +5,11 @@
 # (Windows, macOS, a non-root Linux user) it only says what it would need.
 set -e
 PKGS="libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 fontconfig postgresql
-  libxcb-icccm4 libxcb-keysyms1 icu-devtools"
+  libxcb-icccm4 libxcb-keysyms1 icu-devtools chromium chromium-driver fonts-noto-core"
 # libxcb-*: Qt on an X11 screen (and in the bundle); icu-devtools: the bundle trims ICU data
 # postgresql: the consent inbox's tests start a throwaway cluster of their own (initdb, pg_ctl)
+# chromium, chromium-driver: the inbox's pages tested in a real browser (tests/test_inbox_browser.py)
+# fonts-noto-core: the fonts those pages are shown in
 command -v dpkg-query >/dev/null 2>&1 || exit 0
 missing=""
 for p in $PKGS; do

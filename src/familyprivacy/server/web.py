@@ -51,7 +51,9 @@ SECURITY_HEADERS = {
     ),
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on a form, which the
+    # origin check must refuse; to other sites no address (with its decision ids) is ever sent.
+    "referrer-policy": "same-origin",
     "cache-control": "no-store",
     "cross-origin-opener-policy": "same-origin",
 }
@@ -104,6 +106,7 @@ def templates() -> jinja2.Environment:
     env.filters["when"] = lambda m: "" if m is None else _as_utc(m).strftime("%Y-%m-%d %H:%M UTC")
     env.filters["status_words"] = lambda s: STATUS_WORDS.get(str(s), str(s))
     env.filters["kind_words"] = lambda k: KIND_WORDS.get(str(k), str(k))
+    env.filters["language"] = lambda c: language_name(str(c)) if c else ""
     return env
 
 
@@ -133,6 +136,24 @@ def choice_title(notice_id: str, choice_id: str) -> str:
         if choice.id == choice_id:
             return choice.title
     return ""
+
+
+def plain_id(choice_id: str) -> str:
+    """A choice's id as words, when this inbox does not carry its council's notice."""
+    return choice_id.replace("-", " ").capitalize()
+
+
+def language_name(code: str) -> str:
+    """A language's English name and its own (Polish, polski), or the code when it is not known."""
+    from familyprivacy.i18n import languages
+
+    try:
+        language = languages.get(code)
+    except (KeyError, LookupError, ValueError):
+        return code
+    if language.native_name and language.native_name != language.english_name:
+        return f"{language.english_name} ({language.native_name})"
+    return language.english_name
 
 
 def strokes_svg(strokes: Any) -> str:
@@ -352,8 +373,14 @@ def routes(engine: Engine, keyring: vault.Keyring, settings: Settings | None = N
         counts = await run_in_threadpool(front_counts, engine, cfg.withdrawal_days)
         until = (datetime.now(UTC) - timedelta(days=cfg.withdrawal_days)).isoformat(timespec="seconds")
         overdue_query = urllib.parse.urlencode({"status": "withdrawn", "state": "open", "until": until})
-        return page(request, "front.html", session=session, counts=counts, days=cfg.withdrawal_days,
-                    overdue_query=overdue_query)
+        return page(
+            request,
+            "front.html",
+            session=session,
+            counts=counts,
+            days=cfg.withdrawal_days,
+            overdue_query=overdue_query,
+        )
 
     async def decisions(request: Request, session: staff.Session) -> Response:
         params = {k: v for k, v in request.query_params.items() if v != ""}
@@ -635,7 +662,7 @@ def all_pages(engine: Engine, filters: export.Filters, keyring: vault.Keyring) -
 
 def row_view(r: export.Record) -> dict[str, Any]:
     d, v = r.decision, r.visit or {}
-    title = choice_title(r.notice_id, str(d.get("choice_id", "")))
+    title = choice_title(r.notice_id, str(d.get("choice_id", ""))) or plain_id(str(d.get("choice_id", "")))
     return {
         "event_id": r.event_id,
         "recorded_at": d.get("recorded_at", r.recorded_at),
