@@ -140,8 +140,9 @@ def _check(driver: Any, name: str) -> list[str]:
         width_px = driver.execute_script("return document.documentElement.scrollWidth")
         if width_px > width + 1:
             wide = driver.execute_script(
-                "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
-                " arguments[0] + 1 && !e.closest('.scroll')).slice(0, 3).map(e => e.tagName.toLowerCase() +"
+                "return [...document.querySelectorAll('body *')]"
+                ".filter(e => e.getBoundingClientRect().right > arguments[0] + 1 && !e.closest('.scroll'))"
+                ".slice(0, 3).map(e => e.tagName.toLowerCase() +"
                 " (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : ''))",
                 width,
             )
