@@ -24,7 +24,14 @@ from familyprivacy.server import admin, db, staff, vault, web
 from familyprivacy.server.app import create_app
 from familyprivacy.server.migrate import upgrade
 from familyprivacy.sync.client import InboxClient
-from tests.conftest_pg import FakeOutbox, decision_body, visit_body
+from tests.conftest_pg import (
+    BACKENDS,
+    FakeOutbox,
+    decision_body,
+    make_db_url,
+    pg_cluster,  # noqa: F401 - fixture
+    visit_body,
+)
 
 STOCKTON = "stockton/childrens-social-care"
 PASSWORD = "correct horse battery staple"
@@ -58,9 +65,9 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def inbox(tmp_path: Path) -> Iterator[Inbox]:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'inbox.db'}")
+@pytest.fixture(params=BACKENDS)
+def inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Inbox]:
+    engine = db.make_engine(make_db_url(request.param, tmp_path, request))
     upgrade(engine)
     keyring = vault.Keyring.parse([vault.new_key_line()], "test")
     app = create_app(engine, keyring, pages=web.Settings(withdrawal_days=5))
