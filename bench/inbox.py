@@ -60,7 +60,7 @@ def seed(engine: Engine, keyring: Keyring, decisions: int, rng: random.Random, l
         event_id = uuid.UUID(int=rng.getrandbits(128)).hex
         # Every row names every column: an insert of many rows takes its columns from the first.
         extra = {"visit_id": None, "decision_id": None, "choice_id": None, "kind": None, "status": None,
-                 **extra}
+                 "actioned": False, **extra}
         rows.append({"event_id": event_id, "device_id": device, "seq": seqs[device], "type": kind,
                      "council_id": "stockton", "notice_id": "stockton/childrens-social-care",
                      "recorded_at": at, "hash": "0" * 64, "signature": "x", "header": "{}",
@@ -93,6 +93,7 @@ def seed(engine: Engine, keyring: Keyring, decisions: int, rng: random.Random, l
             event_id = add(device, "decision", body, at, columns)
             if status == "withdrawn" and rng.random() < 0.5:
                 actions.append({"event_id": event_id, "actioned_at": received, "actioned_by": "bench"})
+                rows[-1]["actioned"] = True
             made += 1
         if len(rows) >= 5000:
             flush()

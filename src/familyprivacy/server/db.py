@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Engine,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
 )
 from sqlalchemy.pool import NullPool
 
@@ -81,6 +83,10 @@ events = Table(
     Column("choice_id", String(200), nullable=True),
     Column("kind", String(40), nullable=True),
     Column("status", String(20), nullable=True),
+    # A decision the team has marked actioned (the row in ``actions`` says who, when and why). Kept here
+    # too so the open decisions have an index of their own (migration 0004): "withdrawals not yet
+    # actioned" then reads only the open ones, however many were actioned before.
+    Column("actioned", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("device_id", "seq", name="uq_events_device_seq"),
 )
 # Each filter of the export has an index ending in its order (recorded_at, event_id): migration 0003.
@@ -93,6 +99,8 @@ Index("ix_events_type_choice_status_order", events.c.type, events.c.choice_id, e
 Index("ix_events_type_kind_status_order", events.c.type, events.c.kind, events.c.status, events.c.recorded_at,
       events.c.event_id)  # referrals given and waiting
 Index("ix_events_type_visit", events.c.type, events.c.visit_id)
+Index("ix_events_open_status_order", events.c.type, events.c.status, events.c.recorded_at, events.c.event_id,
+      sqlite_where=events.c.actioned == false(), postgresql_where=events.c.actioned == false())
 Index("ix_events_visit", events.c.visit_id)
 Index("ix_events_device_visit", events.c.device_id, events.c.visit_id)
 Index("uq_events_visit", events.c.visit_id, unique=True, sqlite_where=events.c.type == "visit",

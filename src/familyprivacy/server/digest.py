@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, false, select
 
 from familyprivacy.server import db, web
 
@@ -23,11 +23,10 @@ MAX_LISTED = 200
 
 def overdue(engine: Engine, days: int) -> list[tuple[str, str, str]]:
     """(event id, recorded at, choice id) of each withdrawal not actioned within ``days``, oldest first."""
-    e, a = db.events.c, db.actions.c
+    e = db.events.c
     before = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     stmt = (select(e.event_id, e.recorded_at, e.choice_id)
-            .select_from(db.events.outerjoin(db.actions, a.event_id == e.event_id))
-            .where(e.type == "decision", e.status == "withdrawn", a.actioned_at.is_(None),
+            .where(e.type == "decision", e.status == "withdrawn", e.actioned.is_(false()),
                    e.recorded_at < before)
             .order_by(e.recorded_at, e.event_id).limit(MAX_LISTED + 1))
     with engine.connect() as conn:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, select
+from sqlalchemy import Engine, false, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from familyprivacy.server import db
@@ -171,9 +171,9 @@ def query(engine: Engine, filters: Filters, keyring: Keyring,
     if filters.kind:
         stmt = stmt.where(e.kind == filters.kind)
     if filters.state == "open":
-        stmt = stmt.where(a.actioned_at.is_(None))
+        stmt = stmt.where(e.actioned.is_(false()))
     elif filters.state == "actioned":
-        stmt = stmt.where(a.actioned_at.is_not(None))
+        stmt = stmt.where(e.actioned.is_(true()))
     if filters.after:
         # Written so the index bounds the scan: "recorded_at >= at" is a range the index starts at, and
         # the rest filters only the records at that moment. As "recorded_at > at OR (= at AND id > b)"
@@ -299,5 +299,6 @@ def _mark(engine: Engine, event_ids: list[str], by: str, keyring: Keyring | None
                 sealed = keyring.seal(note, f"action:{event_id}") if note and keyring is not None else None
                 conn.execute(insert(db.actions).values(event_id=event_id, actioned_at=datetime.now(UTC),
                                                         actioned_by=by[:200], note=sealed))
+                conn.execute(update(db.events).where(e.event_id == event_id).values(actioned=True))
             done.append(event_id)
     return done, unknown

@@ -53,9 +53,17 @@ def upgrade() -> None:
     op.create_index("ix_access_log_name", "access_log", ["name", "at"])
     op.create_index("ix_access_log_at", "access_log", ["at"])
     op.add_column("actions", sa.Column("note", sa.Text, nullable=True))
+    # The open decisions, indexed on their own: "withdrawals not yet actioned" reads only those.
+    op.add_column("events", sa.Column("actioned", sa.Boolean, nullable=False, server_default=sa.false()))
+    op.execute("UPDATE events SET actioned = TRUE WHERE event_id IN (SELECT event_id FROM actions)")
+    where = sa.text("actioned = false")
+    op.create_index("ix_events_open_status_order", "events", ["type", "status", "recorded_at", "event_id"],
+                    sqlite_where=where, postgresql_where=where)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_open_status_order", "events")
+    op.drop_column("events", "actioned")
     op.drop_column("actions", "note")
     op.drop_table("access_log")
     op.drop_table("signin_limits")
