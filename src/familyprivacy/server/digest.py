@@ -26,7 +26,7 @@ def overdue(engine: Engine, days: int) -> list[tuple[str, str, str]]:
     e = db.events.c
     before = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     stmt = (select(e.event_id, e.recorded_at, e.choice_id)
-            .where(e.type == "decision", e.status == "withdrawn", e.actioned.is_(false()),
+            .where(e.type == "decision", e.status == "withdrawn", e.actioned == false(),
                    e.recorded_at < before)
             .order_by(e.recorded_at, e.event_id).limit(MAX_LISTED + 1))
     with engine.connect() as conn:

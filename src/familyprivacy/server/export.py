@@ -171,9 +171,9 @@ def query(engine: Engine, filters: Filters, keyring: Keyring,
     if filters.kind:
         stmt = stmt.where(e.kind == filters.kind)
     if filters.state == "open":
-        stmt = stmt.where(e.actioned.is_(false()))
+        stmt = stmt.where(e.actioned == false())
     elif filters.state == "actioned":
-        stmt = stmt.where(e.actioned.is_(true()))
+        stmt = stmt.where(e.actioned == true())
     if filters.after:
         # Written so the index bounds the scan: "recorded_at >= at" is a range the index starts at, and
         # the rest filters only the records at that moment. As "recorded_at > at OR (= at AND id > b)"

@@ -629,7 +629,7 @@ def front_counts(engine: Engine, withdrawal_days: int) -> dict[str, int]:
         stmt = (
             select(func.count())
             .select_from(db.events)
-            .where(e.type == "decision", e.actioned.is_(false()), *where)
+            .where(e.type == "decision", e.actioned == false(), *where)
         )
         with engine.connect() as conn:
             return int(conn.execute(stmt).scalar_one())

@@ -56,9 +56,10 @@ def upgrade() -> None:
     # The open decisions, indexed on their own: "withdrawals not yet actioned" reads only those.
     op.add_column("events", sa.Column("actioned", sa.Boolean, nullable=False, server_default=sa.false()))
     op.execute("UPDATE events SET actioned = TRUE WHERE event_id IN (SELECT event_id FROM actions)")
-    where = sa.text("actioned = false")
+    # Written as each database writes the query's own condition (SQLAlchemy's ``actioned == false()``),
+    # so the planner sees the index covers it: SQLite stores false as 0.
     op.create_index("ix_events_open_status_order", "events", ["type", "status", "recorded_at", "event_id"],
-                    sqlite_where=where, postgresql_where=where)
+                    sqlite_where=sa.text("actioned = 0"), postgresql_where=sa.text("actioned = false"))
 
 
 def downgrade() -> None:
