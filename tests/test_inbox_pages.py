@@ -444,3 +444,33 @@ def test_the_digest_names_no_family_and_links_the_overdue(
     monkeypatch.delenv("FAMILYPRIVACY_SMTP_HOST", raising=False)
     assert digest.run(inbox.engine, 5, send=True) == 2  # type: ignore[arg-type]
     assert "FAMILYPRIVACY_SMTP_HOST" in capsys.readouterr().err
+
+
+def test_a_decision_on_a_notice_this_inbox_carries_reads_in_the_councils_words(inbox: Inbox) -> None:
+    """The choice and the parts the family was shown by their titles in the council's notice, the
+    languages by name, and the content's sign-off as the laptop recorded it."""
+    notice = "cheshire-east/children-and-families"
+    visit = visit_body("vc", notice)
+    visit["sections_shown"] = [{"section_id": "who-we-are", "language": "pl"}]
+    visit["content_signoff"] = {
+        "english": {
+            "by": "Priya Shah",
+            "role": "Data Protection Officer",
+            "at": "2026-11-01T09:00:00Z",
+            "fingerprint": "sha256:" + "a" * 64,
+        },
+        "translation": None,
+    }
+    inbox.laptop.append("visit", visit, notice)
+    when = "2026-11-24T10:00:00+00:00"
+    body = decision_body("vc", 0, "given", "optional-service", "data-consent", ("c1",), when)
+    event = inbox.laptop.append("decision", body, notice, when)
+    with InboxClient(SITE, inbox.token, transport=inbox.client._transport) as pusher:
+        replies = pusher.push(inbox.laptop.events[-2:])
+    assert {r.outcome for r in replies} == {"stored"}, replies
+    _sign_in(inbox.client, "Tess Team")
+    page = inbox.client.get(f"/decisions/{event.event_id}")
+    assert "<h1>Using an optional service: Yes</h1>" in page.text
+    assert "Who we are (in Polish (Polski))" in page.text
+    assert "signed off by Priya Shah (Data Protection Officer)" in page.text
+    assert "Polish (Polski)" in page.text

@@ -36,6 +36,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from familyprivacy.server import admin, db, export, staff, vault
+from familyprivacy.server.fhir import signoff_text
 
 log = logging.getLogger("familyprivacy.server.web")
 HERE = Path(__file__).resolve().parent
@@ -136,6 +137,18 @@ def choice_title(notice_id: str, choice_id: str) -> str:
         if choice.id == choice_id:
             return choice.title
     return ""
+
+
+@lru_cache(maxsize=256)
+def section_title(notice_id: str, section_id: str) -> str:
+    """A part of the notice by its English title, or its id as words when this inbox lacks the notice."""
+    from familyprivacy.content.loader import load_all
+
+    try:
+        notice = load_all(cached=True).by_id(notice_id)
+    except (KeyError, LookupError, ValueError, OSError):
+        return plain_id(section_id)
+    return next((s.title for s in notice.sections if s.id == section_id), plain_id(section_id))
 
 
 def plain_id(choice_id: str) -> str:
@@ -733,8 +746,16 @@ def decision_view(engine: Engine, keyring: vault.Keyring, event_id: str) -> dict
         "capture": capture,
         "signatures": [s for s in signatures if s[1]],
         "interpreter": interpreter,
-        "sections": v.get("sections_shown", []),
-        "signoff": v.get("content_signoff"),
+        "sections": [
+            {
+                "title": section_title(record.notice_id, str(s.get("section_id", ""))),
+                "language": s.get("language"),
+            }
+            for s in v.get("sections_shown", [])
+            if isinstance(s, dict)
+        ],
+        "signoff_english": signoff_text(v, "english"),
+        "signoff_translation": signoff_text(v, "translation"),
         "history": [row_view(records[h]) for h in history if h in records],
         "actioned_at": action_row.actioned_at if action_row else None,
         "actioned_by": action_row.actioned_by if action_row else "",
