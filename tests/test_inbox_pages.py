@@ -474,3 +474,22 @@ def test_a_decision_on_a_notice_this_inbox_carries_reads_in_the_councils_words(i
     assert "Who we are (in Polish (Polski))" in page.text
     assert "signed off by Priya Shah (Data Protection Officer)" in page.text
     assert "Polish (Polski)" in page.text
+
+
+def test_failures_are_forgotten_after_an_hour_but_a_lock_is_not(inbox: Inbox) -> None:
+    engine = inbox.engine
+    moment = staff.now()
+    for _ in range(staff.FREE_FAILURES + 4):  # an office's morning of mistyping, from one address
+        moment += staff.MAX_WAIT
+        assert staff.sign_in(engine, "Tess Team", "wrong", "10.1.1.1", at=moment).person is None  # type: ignore[arg-type]
+    later = moment + timedelta(hours=1, seconds=1)  # the README's promise: forgotten after an hour
+    # One more mistake after a quiet hour counts as the first, so it makes nobody at the address wait.
+    assert staff.sign_in(engine, "Tess Team", "wrong", "10.1.1.1", at=later).person is None  # type: ignore[arg-type]
+    fine = staff.sign_in(engine, "Gina Governance", PASSWORD, "10.1.1.1", at=later + timedelta(seconds=1))  # type: ignore[arg-type]
+    assert fine.person is not None, fine.problem
+    for _ in range(staff.LOCK_AFTER):
+        later += staff.MAX_WAIT
+        staff.sign_in(engine, "Tess Team", "wrong", "10.1.1.2", at=later)  # type: ignore[arg-type]
+    days_later = later + timedelta(days=3)
+    locked = staff.sign_in(engine, "Tess Team", PASSWORD, "10.1.1.3", at=days_later)  # type: ignore[arg-type]
+    assert locked.person is None and "locked" in locked.problem, "a lock waits for an administrator"

@@ -40,6 +40,7 @@ MAX_WAIT = timedelta(minutes=15)
 IDLE = timedelta(minutes=30)
 LONGEST = timedelta(hours=12)
 MIN_PASSWORD = 12
+FORGET_AFTER = timedelta(hours=1)  # failures below the lock are forgotten after an hour without one
 _TOUCH_EVERY = timedelta(minutes=1)  # a session's last use is written at most this often
 
 
@@ -186,6 +187,11 @@ def sign_in(engine: Engine, name: str, password: str, address: str,
         limits = {r.key: (r.failures, _utc(r.last_failure_at)) for r in conn.execute(
             select(db.signin_limits).where(db.signin_limits.c.key.in_(keys)))}
         row = conn.execute(select(db.staff).where(db.staff.c.name == name)).first() if name else None
+    # Failures an hour old are forgotten (not a lock): an office behind one address must not wait for
+    # ever because of a morning's typing.
+    stale = {k for k, (failures, last) in limits.items()
+             if failures < LOCK_AFTER and moment - last > FORGET_AFTER}
+    limits = {k: v for k, v in limits.items() if k not in stale}
     user_failures = limits.get(keys[0], (0, moment))[0]
     if user_failures >= LOCK_AFTER:
         return SignInResult(None, "This account is locked after too many wrong passwords. "
@@ -198,7 +204,7 @@ def sign_in(engine: Engine, name: str, password: str, address: str,
                                 seconds)
     good = password_matches(password, row.password_hash if row is not None else _DUMMY)
     if row is None or not good or row.disabled_at is not None:
-        _failed(engine, keys if name else keys[1:], moment)
+        _failed(engine, keys if name else keys[1:], moment, stale)
         if row is not None and good:
             return SignInResult(None, "This account has been turned off.")
         return SignInResult(None, "That name and password do not match.")
@@ -207,14 +213,16 @@ def sign_in(engine: Engine, name: str, password: str, address: str,
     return SignInResult(Person(row.name, row.role))
 
 
-def _failed(engine: Engine, keys: list[str], moment: datetime) -> None:
+def _failed(engine: Engine, keys: list[str], moment: datetime, stale: set[str]) -> None:
+    """One more failure for each key; a ``stale`` key counts from one again."""
     limits = db.signin_limits.c
     for _attempt in range(3):  # two processes may count the first failure at once
         try:
             with engine.begin() as conn:
                 for key in keys:
+                    count = 1 if key in stale else limits.failures + 1
                     changed = conn.execute(update(db.signin_limits).where(limits.key == key).values(
-                        failures=limits.failures + 1, last_failure_at=moment)).rowcount
+                        failures=count, last_failure_at=moment)).rowcount
                     if not changed:
                         conn.execute(insert(db.signin_limits).values(key=key, failures=1,
                                                                      last_failure_at=moment))
