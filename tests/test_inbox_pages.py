@@ -287,6 +287,7 @@ def test_exports_from_the_page_match_the_filter_and_are_logged(inbox: Inbox) -> 
     assert inbox.ids["given-housing-referral"] not in csv_text.text
     fhir = inbox.client.get("/decisions/export.fhir")
     assert fhir.json()["resourceType"] == "Bundle" and len(fhir.json()["entry"]) == 4
+    assert inbox.client.get("/decisions/export.xml").status_code == 404
     lines, _more = staff.search_log(inbox.engine, name="Tess Team")  # type: ignore[arg-type]
     assert {"exported csv", "exported fhir"} <= {line.what for line in lines}
 

@@ -456,6 +456,8 @@ def routes(engine: Engine, keyring: vault.Keyring, settings: Settings | None = N
 
     async def download(request: Request, session: staff.Session) -> Response:
         fmt = request.path_params["fmt"]
+        if fmt not in ("csv", "fhir"):
+            raise Problem(404, "Decisions download as export.csv or export.fhir.")
         params = {k: v for k, v in request.query_params.items() if v != "" and k not in ("after", "limit")}
         try:
             filters = export.Filters.parse(params)
