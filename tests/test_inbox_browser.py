@@ -264,3 +264,62 @@ def test_the_accessibility_check_can_fail(server: InboxServer, browser: Any) -> 
     )
     found = {v["id"] for v in _axe(browser)}
     assert {"image-alt", "label"} <= found, found
+
+
+def _tab_to(driver: Any, wanted: Any, problems: list[str], limit: int = 80) -> None:
+    """Press Tab until ``wanted(active element)`` holds; every control passed on the way must show
+    where the focus is (an outline or a ring: WCAG 2.4.7)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        active = driver.switch_to.active_element
+        shown = driver.execute_script(
+            "const s = getComputedStyle(arguments[0]);"
+            "return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';",
+            active,
+        )
+        if not shown:
+            which = driver.execute_script("return arguments[0].type + ' #' + arguments[0].id", active)
+            problems.append(f"{driver.current_url}: the focus on <{active.tag_name}> {which} is not shown")
+        if wanted(active):
+            return
+    raise AssertionError(f"{driver.current_url}: Tab never reached what was wanted")
+
+
+def test_a_withdrawal_is_actioned_by_keyboard_alone(server: InboxServer, browser: Any) -> None:
+    """No mouse: Tab, typing and Enter only, from signing in to the count dropping, and the focus is
+    visible on every control it passes."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    problems: list[str] = []
+    browser.delete_all_cookies()
+    browser.get(server.url + "/sign-in")
+    _tab_to(browser, lambda e: e.get_attribute("id") == "name", problems)
+    _navigate(
+        browser,
+        lambda: ActionChains(browser).send_keys("Tess Team", Keys.TAB, PASSWORD, Keys.ENTER).perform(),
+    )
+
+    def count() -> int:
+        link = browser.find_element(By.PARTIAL_LINK_TEXT, "Withdrawals not yet actioned")
+        return int(link.find_element(By.CLASS_NAME, "count").text)
+
+    before = count()
+    assert before >= 1
+    _tab_to(browser, lambda e: "Withdrawals not yet actioned" in e.text, problems)
+    _navigate(browser, lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
+    _tab_to(browser, lambda e: e.tag_name == "a" and e.text.startswith("CH-"), problems)
+    _navigate(browser, lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
+    _tab_to(browser, lambda e: e.get_attribute("id") == "note", problems)
+    ActionChains(browser).send_keys("Done by keyboard.").perform()
+    _tab_to(browser, lambda e: e.tag_name == "button" and e.text == "Mark actioned", problems)
+    _navigate(browser, lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
+    assert "Marked actioned by Tess Team" in browser.find_element(By.TAG_NAME, "main").text
+    _tab_to(browser, lambda e: e.text == "Front page", problems)
+    _navigate(browser, lambda: ActionChains(browser).send_keys(Keys.ENTER).perform())
+    assert count() == before - 1
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
