@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QUrl
-from PySide6.QtGui import QFocusEvent, QHelpEvent, QTextDocument, QTextOption
+from PySide6.QtGui import QFocusEvent, QHelpEvent, QHideEvent, QTextDocument, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from familyprivacy.ui import access
@@ -47,13 +47,17 @@ class SafeBrowser(QTextBrowser):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             self._show_meaning(self.meaning_at(event.pos()), event.globalPos())
             return True
+        if event.type() == QEvent.Type.Leave and self._meaning_shown and not self.hasFocus():
+            self._show_meaning("", QPoint())  # the pointer has left the page: so has its meaning
         return super().viewportEvent(event)
 
     def _show_meaning(self, meaning: str, where: QPoint) -> None:
         """Show ``meaning`` at ``where`` (global) until dismissed, or hide the one shown for "": Escape
         hides it (Qt's tooltip closes on a key), as does hovering over other words or leaving the word."""
         if meaning:
-            QToolTip.showText(where, meaning, self.viewport(), QRect(), MEANING_SHOWN_MS)
+            # No widget given: Qt's tooltip keeps a plain pointer to it, and a meaning that stays up an
+            # hour could outlive the page it came from. It goes with the page instead (hideEvent).
+            QToolTip.showText(where, meaning, None, QRect(), MEANING_SHOWN_MS)
         elif self._meaning_shown:
             QToolTip.hideText()
         self._meaning_shown = meaning
@@ -69,6 +73,11 @@ class SafeBrowser(QTextBrowser):
         self._show_meaning(meaning, self.viewport().mapToGlobal(below))
         if meaning:
             access.announce(self, meaning)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._meaning_shown:
+            self._show_meaning("", QPoint())
+        super().hideEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         if self._meaning_shown:
