@@ -120,7 +120,7 @@ def page_50_filters(engine: Engine, keyring: Keyring, filters: export.Filters) -
         _records, after = export.page(engine, current, keyring)
         if after is None:
             break
-        current = replace(filters, after=export._cursor(after))
+        current = replace(filters, after=export.parse_cursor(after))
     return current
 
 

@@ -129,6 +129,15 @@ def _records(qtbot: QtBot, window: MainWindow, lang: str) -> None:
     records_screen.table.setCurrentCell(0, 0)  # the first visit, opened (as a click on it does)
 
 
+def _close(window: MainWindow) -> None:
+    """Out of presentation, the records' sync stopped, and closed: as a test leaves a window."""
+    if window.presenting:
+        window.leave_presentation()
+    if window.recorder._built_screen("records") is not None:
+        window.recorder.records.stop_sync()
+    window.close()
+
+
 def _screen(window: MainWindow) -> QWidget:
     screen = window.stack.currentWidget()
     assert screen is not None
@@ -240,10 +249,7 @@ def state(request: pytest.FixtureRequest, qtbot: QtBot) -> Iterator[State]:
     built.name = f"{name} ({lang})"
     yield built
     window = built.window
-    if window.presenting:
-        window.leave_presentation()
-    window.recorder.records.stop_sync() if window.recorder._built_screen("records") else None
-    window.close()
+    _close(window)
 
 
 @pytest.mark.qt_log_ignore("propagateSizeHints")  # the offscreen platform, showing the sync dialog
@@ -275,11 +281,7 @@ def test_text_at_200_percent(qtbot: QtBot, name: str, lang: str) -> None:
             problems += a11y.clipping_problems(f"{label}, the bar above", window.bar)
         assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
     finally:
-        if window.presenting:
-            window.leave_presentation()
-        if window.recorder._built_screen("records") is not None:
-            window.recorder.records.stop_sync()
-        window.close()
+        _close(window)
 
 
 def test_the_signature_pad_says_when_it_is_signed(qtbot: QtBot) -> None:
@@ -404,11 +406,7 @@ def test_status_messages_are_announced(qtbot: QtBot, message: str, lang: str) ->
         assert a11y.announced(heard, shown), (
             f"{message} ({lang}): {shown!r} was shown but not announced (4.1.3); announced: {heard!r}")
     finally:
-        if window.presenting:
-            window.leave_presentation()
-        if window.recorder._built_screen("records") is not None:
-            window.recorder.records.stop_sync()
-        window.close()
+        _close(window)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -140,9 +140,8 @@ def test_english_alongside_puts_the_family_language_on_the_reading_side(notices:
         assert (family < html.index(">English<")) is family_first, lang
 
 
-def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
-    from PySide6.QtCore import QPoint
-
+def _glossary_page(qtbot: QtBot) -> SafeBrowser:
+    """A page shown with one glossary word, "council", meaning "The local government."."""
     browser = SafeBrowser()
     qtbot.addWidget(browser)
     browser.resize(600, 300)
@@ -150,6 +149,13 @@ def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
     qtbot.waitExposed(browser, timeout=HANG_GUARD_MS)
     browser.show_page('<p>We are the <span class="term" title="The local government.">council</span> '
                       'and we help.</p>', rtl=False)
+    return browser
+
+
+def test_glossary_meaning_shows_on_hover(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPoint
+
+    browser = _glossary_page(qtbot)
     cursor = browser.document().find("council")
     cursor.setPosition(cursor.selectionStart() + 2)
     assert browser.meaning_at(browser.cursorRect(cursor).center()) == "The local government."
@@ -171,13 +177,7 @@ def test_glossary_meaning_from_the_keyboard_stays_until_dismissed(qtbot: QtBot,
     monkeypatch.setattr(safe_browser.QToolTip, "showText",
                         lambda _pos, text, _w=None, _rect=None, ms=-1: shown.append((text, ms)))
     monkeypatch.setattr(safe_browser.QToolTip, "hideText", lambda: hidden.append(True))
-    browser = SafeBrowser()
-    qtbot.addWidget(browser)
-    browser.resize(600, 300)
-    browser.show()
-    qtbot.waitExposed(browser, timeout=HANG_GUARD_MS)
-    browser.show_page('<p>We are the <span class="term" title="The local government.">council</span> '
-                      'and we help.</p>', rtl=False)
+    browser = _glossary_page(qtbot)
     browser.setFocus()
     qtbot.waitUntil(browser.hasFocus, timeout=HANG_GUARD_MS)
     start = browser.document().find("council").selectionStart()

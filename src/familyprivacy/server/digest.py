@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import smtplib
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 from sqlalchemy import Engine, false, select
@@ -24,7 +24,7 @@ MAX_LISTED = 200
 def overdue(engine: Engine, days: int) -> list[tuple[str, str, str]]:
     """(event id, recorded at, choice id) of each withdrawal not actioned within ``days``, oldest first."""
     e = db.events.c
-    before = (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    before = web.overdue_before(days)
     stmt = (select(e.event_id, e.recorded_at, e.choice_id)
             .where(e.type == "decision", e.status == "withdrawn", e.actioned == false(),
                    e.recorded_at < before)

@@ -83,7 +83,7 @@ class Filters:
             raise FilterError("choice must be a choice id such as help-and-support-referral")
         return cls(_moment(params.get("since"), "since"), _moment(params.get("until"), "until"),
                    notice, choice, status, state, kind,
-                   _cursor(params.get("after")), _limit(params.get("limit")))
+                   parse_cursor(params.get("after")), _limit(params.get("limit")))
 
 
 def _limit(value: str | None) -> int:
@@ -101,10 +101,7 @@ def cursor(record: Record) -> str:
 
 
 def parse_cursor(value: str | None) -> tuple[str, str] | None:
-    return _cursor(value)
-
-
-def _cursor(value: str | None) -> tuple[str, str] | None:
+    """The (recorded_at, event_id) a page's ``after`` cursor names."""
     if value is None:
         return None
     try:

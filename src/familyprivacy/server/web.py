@@ -124,36 +124,27 @@ def session_secret(keyring: vault.Keyring) -> bytes:
 
 
 @lru_cache(maxsize=64)
-def choice_title(notice_id: str, choice_id: str) -> str:
-    """The choice's title in the council's notice, in plain English, or "" when this inbox does not
-    carry that notice."""
+def _titles(notice_id: str) -> dict[str, str]:
+    """The English titles of a notice's choices and parts by id; empty when this inbox does not carry
+    the notice."""
     from familyprivacy.content.loader import load_all
 
     try:
         notice = load_all(cached=True).by_id(notice_id)
     except (KeyError, LookupError, ValueError, OSError):
-        return ""
-    for choice in notice.choices:
-        if choice.id == choice_id:
-            return choice.title
-    return ""
+        return {}
+    return {**{s.id: s.title for s in notice.sections}, **{c.id: c.title for c in notice.choices}}
 
 
-@lru_cache(maxsize=256)
-def section_title(notice_id: str, section_id: str) -> str:
-    """A part of the notice by its English title, or its id as words when this inbox lacks the notice."""
-    from familyprivacy.content.loader import load_all
-
-    try:
-        notice = load_all(cached=True).by_id(notice_id)
-    except (KeyError, LookupError, ValueError, OSError):
-        return plain_id(section_id)
-    return next((s.title for s in notice.sections if s.id == section_id), plain_id(section_id))
+def title(notice_id: str, item_id: str) -> str:
+    """A choice or part by its title in the council's notice, or its id as words (help-and-support
+    becomes "Help and support") when this inbox does not carry the notice."""
+    return _titles(notice_id).get(item_id) or item_id.replace("-", " ").capitalize()
 
 
-def plain_id(choice_id: str) -> str:
-    """A choice's id as words, when this inbox does not carry its council's notice."""
-    return choice_id.replace("-", " ").capitalize()
+def overdue_before(days: int) -> str:
+    """The stored form of the moment ``days`` ago: a withdrawal recorded before it is overdue."""
+    return (datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def language_name(code: str) -> str:
@@ -416,7 +407,7 @@ def routes(engine: Engine, keyring: vault.Keyring, settings: Settings | None = N
         rows = [row_view(r) for r in records]
         own = {k: v for k, v in params.items() if k not in ("after", "limit")}
         next_page = ("?" + urllib.parse.urlencode({**own, "after": after})) if after else ""
-        overdue = (datetime.now(UTC) - timedelta(days=cfg.withdrawal_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        overdue = overdue_before(cfg.withdrawal_days)
         return page(
             request,
             "decisions.html",
@@ -638,7 +629,7 @@ def _safe_next(target: str) -> str:
 # -- what the pages show (plain functions: the tests and the bench call them too) ----------------------
 def front_counts(engine: Engine, withdrawal_days: int) -> dict[str, int]:
     e = db.events.c
-    overdue_before = (datetime.now(UTC) - timedelta(days=withdrawal_days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    cutoff = overdue_before(withdrawal_days)
 
     def count(*where: Any) -> int:
         stmt = (
@@ -652,7 +643,7 @@ def front_counts(engine: Engine, withdrawal_days: int) -> dict[str, int]:
     return {
         "referrals": count(e.kind == "service-agreement", e.status == "given"),
         "withdrawals": count(e.status == "withdrawn"),
-        "overdue": count(e.status == "withdrawn", e.recorded_at < overdue_before),
+        "overdue": count(e.status == "withdrawn", e.recorded_at < cutoff),
     }
 
 
@@ -676,12 +667,12 @@ def all_pages(engine: Engine, filters: export.Filters, keyring: vault.Keyring) -
 
 def row_view(r: export.Record) -> dict[str, Any]:
     d, v = r.decision, r.visit or {}
-    title = choice_title(r.notice_id, str(d.get("choice_id", ""))) or plain_id(str(d.get("choice_id", "")))
+    choice = title(r.notice_id, str(d.get("choice_id", "")))
     return {
         "event_id": r.event_id,
         "recorded_at": d.get("recorded_at", r.recorded_at),
         "case_reference": v.get("case_reference", ""),
-        "choice": title or d.get("choice_id", ""),
+        "choice": choice,
         "choice_id": d.get("choice_id", ""),
         "kind": d.get("kind", ""),
         "status": d.get("status", ""),
@@ -750,7 +741,7 @@ def decision_view(engine: Engine, keyring: vault.Keyring, event_id: str) -> dict
         "interpreter": interpreter,
         "sections": [
             {
-                "title": section_title(record.notice_id, str(s.get("section_id", ""))),
+                "title": title(record.notice_id, str(s.get("section_id", ""))),
                 "language": s.get("language"),
             }
             for s in v.get("sections_shown", [])
